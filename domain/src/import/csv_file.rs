@@ -1,0 +1,234 @@
+//! Reading an import CSV into parsed rows, or into every problem it has.
+
+use std::io::Read;
+
+use crate::people::{ChatUserId, DisplayName, Email, Platform, Region, Role, TeamName, Timezone};
+
+use super::Problem;
+
+/// The columns an import file may have, in any order.
+pub const COLUMNS: [&str; 9] = [
+    "email",
+    "name",
+    "timezone",
+    "role",
+    "manager_email",
+    "team",
+    "region",
+    "slack_user_id",
+    "discord_user_id",
+];
+
+/// One valid row of an import file.
+///
+/// An optional field is `None` when its column is absent from the file: the person's stored
+/// value is then kept (or, for someone new, the default applies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// The row's line in the file (1 is the header).
+    pub line: u64,
+    /// The person's key.
+    pub email: Email,
+    /// Their name.
+    pub name: DisplayName,
+    /// `None`: column absent or cell empty, keep theirs (new people get the default zone).
+    pub timezone: Option<Timezone>,
+    /// `None`: column absent or cell empty, keep theirs (new people are employees).
+    pub role: Option<Role>,
+    /// `Some(None)`: no manager.
+    pub manager: Option<Option<Email>>,
+    /// `Some(vec![])`: in no team.
+    pub teams: Option<Vec<TeamName>>,
+    /// `Some(None)`: no region.
+    pub region: Option<Option<Region>>,
+    /// `None`: column absent or cell empty; chat accounts are never removed by import.
+    pub slack: Option<ChatUserId>,
+    /// As `slack`.
+    pub discord: Option<ChatUserId>,
+}
+
+/// Where each known column sits in the file.
+#[derive(Debug, Default)]
+struct Layout {
+    index: [Option<usize>; COLUMNS.len()],
+    width: usize,
+}
+
+impl Layout {
+    fn read(header: &csv::ByteRecord) -> Result<Self, Vec<Problem>> {
+        let mut layout = Layout {
+            width: header.len(),
+            ..Layout::default()
+        };
+        let mut problems = Vec::new();
+        for (position, raw) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+            match COLUMNS.iter().position(|known| *known == name) {
+                Some(slot) if layout.index[slot].is_some() => problems.push(Problem::new(
+                    1,
+                    &name,
+                    "this column appears twice in the header",
+                )),
+                Some(slot) => layout.index[slot] = Some(position),
+                None => problems.push(Problem::new(
+                    1,
+                    if name.is_empty() { "(empty)" } else { &name },
+                    format!("unknown column; the columns are {}", COLUMNS.join(", ")),
+                )),
+            }
+        }
+        for required in ["email", "name"] {
+            if layout.slot(required).is_none() {
+                problems.push(Problem::new(1, required, "this column is required in the header"));
+            }
+        }
+        if problems.is_empty() { Ok(layout) } else { Err(problems) }
+    }
+
+    fn slot(&self, column: &str) -> Option<usize> {
+        let slot = COLUMNS.iter().position(|known| *known == column)?;
+        self.index[slot]
+    }
+}
+
+/// The text of one record, cell by cell, with the record's line for problems.
+struct Cells<'a> {
+    line: u64,
+    layout: &'a Layout,
+    record: &'a csv::ByteRecord,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Cells<'_> {
+    /// The trimmed text of `column`: `None` if the column is absent.
+    fn text(&mut self, column: &'static str) -> Option<&str> {
+        let raw = self.record.get(self.layout.slot(column)?)?;
+        match std::str::from_utf8(raw) {
+            Ok(text) => Some(text.trim()),
+            Err(_) => {
+                self.problems.push(Problem::new(
+                    self.line,
+                    column,
+                    "this cell is not UTF-8 text; save the file as CSV UTF-8",
+                ));
+                None
+            }
+        }
+    }
+
+    /// Parses a present, non-empty cell; records the problem if it does not parse.
+    fn parse<T>(
+        &mut self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, crate::people::Invalid>,
+    ) -> Option<Option<T>> {
+        let line = self.line;
+        let text = self.text(column)?;
+        if text.is_empty() {
+            return Some(None);
+        }
+        match parse(text) {
+            Ok(value) => Some(Some(value)),
+            Err(invalid) => {
+                self.problems.push(Problem::new(line, column, invalid.0));
+                None
+            }
+        }
+    }
+
+    fn required<T>(
+        &mut self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, crate::people::Invalid>,
+    ) -> Option<T> {
+        let line = self.line;
+        match self.parse(column, parse)? {
+            Some(value) => Some(value),
+            None => {
+                self.problems.push(Problem::new(line, column, "this cell is required"));
+                None
+            }
+        }
+    }
+}
+
+/// Reads an import file: every row parsed, or every problem found, each naming its line.
+pub fn read_rows(input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let header = reader
+        .byte_headers()
+        .map_err(|error| vec![Problem::new(1, "row", error.to_string())])?
+        .clone();
+    if header.iter().all(<[u8]>::is_empty) {
+        return Err(vec![Problem::new(
+            1,
+            "header",
+            format!("the file is empty; the first line must name the columns, such as {}", COLUMNS.join(",")),
+        )]);
+    }
+    let layout = Layout::read(&header)?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                if record.len() != layout.width {
+                    problems.push(Problem::new(
+                        line,
+                        "row",
+                        format!("expected {} fields, found {}", layout.width, record.len()),
+                    ));
+                    continue;
+                }
+                let mut cells = Cells {
+                    line,
+                    layout: &layout,
+                    record: &record,
+                    problems: &mut problems,
+                };
+                if let Some(row) = read_row(&mut cells) {
+                    rows.push(row);
+                }
+            }
+            Err(error) => {
+                let line = error.position().map_or(0, csv::Position::line);
+                problems.push(Problem::new(line, "row", error.to_string()));
+                if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    break;
+                }
+            }
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+}
+
+fn read_row(cells: &mut Cells<'_>) -> Option<ImportRow> {
+    let problems_before = cells.problems.len();
+    let email = cells.required("email", Email::parse);
+    let name = cells.required("name", DisplayName::parse);
+    let timezone = cells.parse("timezone", Timezone::parse);
+    let role = cells.parse("role", Role::parse);
+    let manager = cells.parse("manager_email", Email::parse);
+    let teams = cells.parse("team", TeamName::parse_list);
+    let region = cells.parse("region", Region::parse);
+    let slack = cells.parse("slack_user_id", |text| ChatUserId::parse(Platform::Slack, text));
+    let discord = cells.parse("discord_user_id", |text| ChatUserId::parse(Platform::Discord, text));
+    if cells.problems.len() > problems_before {
+        return None;
+    }
+    Some(ImportRow {
+        line: cells.line,
+        email: email?,
+        name: name?,
+        timezone: timezone.flatten(),
+        role: role.flatten(),
+        manager,
+        teams: teams.map(Option::unwrap_or_default),
+        region,
+        slack: slack.flatten(),
+        discord: discord.flatten(),
+    })
+}

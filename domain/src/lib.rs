@@ -1,0 +1,21 @@
+//! Rhythm's domain: the nouns, the workflows and the ports, with no database and no chat
+//! platform in sight.
+//!
+//! Everything untrusted — a CSV cell, a config value, a slash-command argument — is parsed
+//! into a type here once, at the edge, and the rest of the system only handles parsed values.
+//!
+//! - [`people`]: the directory — [`people::Email`], [`people::Timezone`], [`people::Role`],
+//!   [`people::Person`], [`people::Team`], [`people::ChatIdentity`].
+//! - [`import`]: the CSV import workflow (parse every row, check the file against the
+//!   directory, plan the change, apply it all or nothing).
+//! - [`ports`]: what the workflows need from the outside (storage), as traits that
+//!   `rhythm-store` implements for SQLite and Postgres.
+//! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
+//!   can move it.
+//! - [`duration`]: human durations as written in config and policy files (`"5s"`, `"4h"`).
+
+pub mod clock;
+pub mod duration;
+pub mod import;
+pub mod people;
+pub mod ports;

@@ -1,0 +1,86 @@
+//! What the workflows need from the outside world, as traits.
+//!
+//! `rhythm-store` implements [`Directory`] for SQLite and for Postgres; the contract tests in
+//! `store/tests` hold both to the same behaviour.
+
+use std::future::Future;
+
+use crate::import::{ImportPlan, Problem};
+use crate::people::{Person, Team, TeamName};
+
+/// A storage failure. Its text is for the logs, never for a person in chat.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached; worth retrying later.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// Anything else.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Which people to list.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter {
+    /// Only members of this team (case-insensitive).
+    pub team: Option<String>,
+    /// Only active people.
+    pub active_only: bool,
+}
+
+/// Everyone in the directory, as read inside the import's transaction.
+#[derive(Debug, Clone, Default)]
+pub struct DirectorySnapshot {
+    /// Every person, active or not.
+    pub people: Vec<Person>,
+}
+
+/// Whether an import is written or only planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    /// Write the plan.
+    Write,
+    /// Plan it against the directory, then change nothing.
+    DryRun,
+}
+
+/// An entry in the audit log: who changed what.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// Who did it: `cli:USER`, `slack:U…`, `discord:…`.
+    pub actor: String,
+    /// What they did, dotted: `people.import`.
+    pub action: String,
+    /// What changed, as a JSON object.
+    pub details: serde_json::Value,
+}
+
+/// Progress of a long write, in rows written so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// The directory of people and teams.
+pub trait Directory: Send + Sync {
+    /// People matching `filter`, ordered by email, with their teams and chat identities.
+    fn people(
+        &self,
+        filter: &PeopleFilter,
+    ) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// Every team with its number of active members, ordered by name.
+    fn teams(&self) -> impl Future<Output = Result<Vec<Team>, StoreError>> + Send;
+
+    /// Whether a team of this name exists (case-insensitive).
+    fn team_exists(&self, name: &TeamName) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Runs `plan` against a snapshot taken inside one write transaction and, if it returns a
+    /// plan and `commit` is [`Commit::Write`], applies it there with its audit entry: all of
+    /// it or none. Concurrent imports are serialised.
+    fn import_people<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+        progress: Progress<'_>,
+    ) -> impl Future<Output = Result<Result<ImportPlan, Vec<Problem>>, StoreError>> + Send
+    where
+        F: FnOnce(&DirectorySnapshot) -> Result<ImportPlan, Vec<Problem>> + Send;
+}

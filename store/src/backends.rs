@@ -1,0 +1,84 @@
+//! [`Store`]: whichever backend the URL named, behind one type.
+
+use rhythm_domain::import::{ImportPlan, Problem};
+use rhythm_domain::people::{Person, Team, TeamName};
+use rhythm_domain::ports::{Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError};
+
+use crate::connect::MigrationStatus;
+use crate::{postgres, sqlite};
+
+/// Rhythm's storage: SQLite or Postgres, chosen by [`Store::connect`].
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// The embedded default.
+    Sqlite(sqlite::SqlStore),
+    /// For scale and replicas.
+    Postgres(postgres::SqlStore),
+}
+
+/// Calls the same method on whichever backend this is.
+macro_rules! on_backend {
+    ($store:expr, $inner:ident => $call:expr) => {
+        match $store {
+            Store::Sqlite($inner) => $call,
+            Store::Postgres($inner) => $call,
+        }
+    };
+}
+
+impl Store {
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies every embedded migration not yet applied. Safe to run from several replicas
+    /// at once: the migrator takes a lock.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        on_backend!(self, store => store.migrate().await)
+    }
+
+    /// Which embedded migrations the database has and lacks.
+    pub async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
+        on_backend!(self, store => store.migration_status().await)
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_backend!(self, store => store.ping().await)
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        on_backend!(self, store => store.close().await);
+    }
+}
+
+impl Directory for Store {
+    async fn people(&self, filter: &PeopleFilter) -> Result<Vec<Person>, StoreError> {
+        on_backend!(self, store => store.people(filter).await)
+    }
+
+    async fn teams(&self) -> Result<Vec<Team>, StoreError> {
+        on_backend!(self, store => store.teams().await)
+    }
+
+    async fn team_exists(&self, name: &TeamName) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.team_exists(name).await)
+    }
+
+    async fn import_people<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+        progress: Progress<'_>,
+    ) -> Result<Result<ImportPlan, Vec<Problem>>, StoreError>
+    where
+        F: FnOnce(&DirectorySnapshot) -> Result<ImportPlan, Vec<Problem>> + Send,
+    {
+        on_backend!(self, store => store.import_people(plan, commit, progress).await)
+    }
+}

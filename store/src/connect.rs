@@ -1,0 +1,171 @@
+//! Opening a database from its URL, and what its migrations say.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use rhythm_domain::clock::Clock;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Store, postgres, sqlite};
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// `sqlite://PATH` (created if missing), `sqlite::memory:`, or `postgres://…`.
+    pub url: String,
+    /// The most connections the pool opens.
+    pub max_connections: u32,
+    /// How long a SQLite writer waits for another's lock, and how long anyone waits for a
+    /// pooled connection.
+    pub busy_timeout: Duration,
+}
+
+impl ConnectOptions {
+    /// Options for `url` with the defaults of `[database]`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 10,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Which backend a URL names, or why it names none.
+pub(crate) enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    pub(crate) fn of(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Kind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Kind::Postgres)
+        } else {
+            anyhow::bail!(
+                "the database URL must start with sqlite:// or postgres:// (got `{}`)",
+                redact(url)
+            )
+        }
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Store {
+    /// Opens the database `options.url` names. SQLite gets WAL, `synchronous=FULL`,
+    /// foreign keys and a busy timeout; a missing SQLite file is created.
+    pub async fn connect(options: &ConnectOptions, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let url = options.url.as_str();
+        let store = match Kind::of(url)? {
+            Kind::Sqlite => {
+                let connect = SqliteConnectOptions::from_str(url)
+                    .with_context(|| format!("reading the SQLite URL `{url}`"))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(options.busy_timeout);
+                // Each connection to an in-memory database would see a database of its own.
+                let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(if in_memory { 1 } else { options.max_connections })
+                    .acquire_timeout(options.busy_timeout)
+                    .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+                    .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+                    .connect_with(connect)
+                    .await
+                    .with_context(|| format!("opening SQLite database `{url}`"))?;
+                Store::Sqlite(sqlite::SqlStore::new(pool, clock))
+            }
+            Kind::Postgres => {
+                let connect = PgConnectOptions::from_str(url)
+                    .with_context(|| format!("reading the Postgres URL `{}`", redact(url)))?
+                    .application_name("rhythm");
+                let pool = PgPoolOptions::new()
+                    .max_connections(options.max_connections)
+                    .acquire_timeout(options.busy_timeout)
+                    .connect_with(connect)
+                    .await
+                    .with_context(|| format!("connecting to Postgres at `{}`", redact(url)))?;
+                Store::Postgres(postgres::SqlStore::new(pool, clock))
+            }
+        };
+        Ok(store)
+    }
+}
+
+/// How the database's applied migrations compare with those this binary carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    /// Migrations this binary carries.
+    pub known: usize,
+    /// Of those, how many the database has.
+    pub applied: usize,
+    /// Carried but not applied: `rhythm migrate` applies them.
+    pub pending: Vec<String>,
+    /// Applied by a newer Rhythm: this binary is older than the database.
+    pub unknown: Vec<i64>,
+}
+
+impl MigrationStatus {
+    pub(crate) fn compare(migrator: &Migrator, applied: &[i64]) -> Self {
+        let applied: BTreeSet<i64> = applied.iter().copied().collect();
+        let known: BTreeSet<i64> = migrator.iter().map(|m| m.version).collect();
+        Self {
+            known: known.len(),
+            applied: known.intersection(&applied).count(),
+            pending: migrator
+                .iter()
+                .filter(|m| !applied.contains(&m.version))
+                .map(|m| format!("{:04}_{}", m.version, m.description))
+                .collect(),
+            unknown: applied.difference(&known).copied().collect(),
+        }
+    }
+
+    /// Whether the database is exactly as this binary expects.
+    pub fn is_current(&self) -> bool {
+        self.pending.is_empty() && self.unknown.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_never_appears_in_a_redacted_url() {
+        assert_eq!(
+            redact("postgres://rhythm:s3cret@db:5432/rhythm"),
+            "postgres://rhythm:***@db:5432/rhythm"
+        );
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("sqlite://rhythm.db"), "sqlite://rhythm.db");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let error = Kind::of("mysql://root@localhost/x").err().unwrap().to_string();
+        assert!(error.contains("must start with sqlite:// or postgres://"), "{error}");
+    }
+}

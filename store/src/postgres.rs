@@ -1,0 +1,30 @@
+//! The Postgres backend, for scale and for several replicas on one database.
+//!
+//! The modules under `sql/` are compiled once here and once in `sqlite`, against this
+//! module's `Db` and dialect constants: the shared code reads as plain sqlx, with no generic
+//! bounds, and what differs between the backends is the handful of constants below.
+
+use sqlx::migrate::Migrator;
+
+pub(crate) type Db = sqlx::Postgres;
+
+/// Postgres takes row locks as it writes.
+pub(crate) const BEGIN_WRITE: &str = "BEGIN";
+/// Serialises directory imports, held until the transaction ends.
+pub(crate) const LOCK_DIRECTORY: Option<&str> =
+    Some("SELECT pg_advisory_xact_lock(hashtext('rhythm.directory'))");
+/// The wire protocol counts parameters in an i16.
+pub(crate) const MAX_BINDS: usize = 32_767;
+pub(crate) const MIGRATIONS_TABLE_EXISTS: &str = "SELECT 1 FROM pg_tables \
+     WHERE tablename = '_sqlx_migrations' AND schemaname = current_schema()";
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[path = "sql/read.rs"]
+mod read;
+#[path = "sql/store.rs"]
+mod store;
+#[path = "sql/write.rs"]
+mod write;
+
+pub use store::SqlStore;

@@ -1,0 +1,133 @@
+//! The store on one backend: a pool, a clock, and the directory port.
+
+use std::sync::Arc;
+
+use rhythm_domain::clock::Clock;
+use rhythm_domain::import::{ImportPlan, Problem};
+use rhythm_domain::people::{Person, Team, TeamName};
+use rhythm_domain::ports::{Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError};
+use sqlx::Pool;
+
+use super::{BEGIN_WRITE, Db, LOCK_DIRECTORY, MIGRATIONS_TABLE_EXISTS, MIGRATOR, read, write};
+use crate::connect::MigrationStatus;
+use crate::error::classify;
+
+/// Rhythm's storage on this backend.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: Pool<Db>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore").field("pool", &self.pool).finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// A store over `pool`, reading time from `clock`.
+    pub fn new(pool: Pool<Db>, clock: Arc<dyn Clock>) -> Self {
+        Self { pool, clock }
+    }
+
+    /// The connection pool, for tests and tools that need raw SQL.
+    pub fn pool(&self) -> &Pool<Db> {
+        &self.pool
+    }
+
+    /// Applies every embedded migration not yet applied.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Which embedded migrations the database has and lacks.
+    pub async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        let exists: Option<i32> = sqlx::query_scalar(MIGRATIONS_TABLE_EXISTS)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(classify("looking for the migrations table"))?;
+        let applied: Vec<i64> = if exists.is_some() {
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = $1 ORDER BY version")
+                .bind(true)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(classify("reading applied migrations"))?
+        } else {
+            Vec::new()
+        };
+        Ok(MigrationStatus::compare(&MIGRATOR, &applied))
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(classify("pinging the database"))?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn now_millis(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+}
+
+impl Directory for SqlStore {
+    async fn people(&self, filter: &PeopleFilter) -> Result<Vec<Person>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        read::people(&mut conn, filter).await
+    }
+
+    async fn teams(&self) -> Result<Vec<Team>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        read::teams(&mut conn).await
+    }
+
+    async fn team_exists(&self, name: &TeamName) -> Result<bool, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        read::team_exists(&mut conn, name).await
+    }
+
+    async fn import_people<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+        progress: Progress<'_>,
+    ) -> Result<Result<ImportPlan, Vec<Problem>>, StoreError>
+    where
+        F: FnOnce(&DirectorySnapshot) -> Result<ImportPlan, Vec<Problem>> + Send,
+    {
+        let mut tx = match commit {
+            Commit::Write => self.pool.begin_with(BEGIN_WRITE).await,
+            Commit::DryRun => self.pool.begin().await,
+        }
+        .map_err(classify("starting the import transaction"))?;
+        if let (Commit::Write, Some(lock)) = (commit, LOCK_DIRECTORY) {
+            sqlx::query(lock)
+                .execute(&mut *tx)
+                .await
+                .map_err(classify("locking the directory"))?;
+        }
+        let snapshot = DirectorySnapshot {
+            people: read::people(&mut tx, &PeopleFilter::default()).await?,
+        };
+        let plan = match plan(&snapshot) {
+            Ok(plan) => plan,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        if commit == Commit::DryRun || plan.is_empty() {
+            return Ok(Ok(plan));
+        }
+        write::apply(&mut tx, &plan, self.now_millis(), progress).await?;
+        tx.commit().await.map_err(classify("committing the import"))?;
+        Ok(Ok(plan))
+    }
+}

@@ -1,0 +1,30 @@
+//! The SQLite backend, Rhythm's embedded default.
+//!
+//! The modules under `sql/` are compiled once here and once in `postgres`, against this
+//! module's `Db` and dialect constants: the shared code reads as plain sqlx, with no generic
+//! bounds, and what differs between the backends is the handful of constants below.
+
+use sqlx::migrate::Migrator;
+
+pub(crate) type Db = sqlx::Sqlite;
+
+/// A deferred transaction that reads and then writes fails with `SQLITE_BUSY` at once instead
+/// of waiting for the busy timeout; `IMMEDIATE` takes the write lock up front.
+pub(crate) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+/// `BEGIN IMMEDIATE` already serialises writers.
+pub(crate) const LOCK_DIRECTORY: Option<&str> = None;
+/// SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
+pub(crate) const MAX_BINDS: usize = 32_766;
+pub(crate) const MIGRATIONS_TABLE_EXISTS: &str =
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'";
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+
+#[path = "sql/read.rs"]
+mod read;
+#[path = "sql/store.rs"]
+mod store;
+#[path = "sql/write.rs"]
+mod write;
+
+pub use store::SqlStore;
