@@ -152,9 +152,49 @@ impl Cells<'_> {
     }
 }
 
+/// Turns the byte offset where a record starts into its line number.
+///
+/// The csv crate's own line count lags by one after a CRLF line end (it counts the `\n` as
+/// the start of the next record), and spreadsheets write CRLF, so lines are counted here
+/// from the byte where each record starts.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the record starting at `byte`; records must come in file order.
+    fn line_at(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(position) = position else {
+            return self.line;
+        };
+        let mut start = usize::try_from(position.byte()).unwrap_or(usize::MAX).min(self.data.len());
+        // Skip the line ends before the record (and blank lines, which csv skips too).
+        while matches!(self.data.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > self.offset {
+            let newlines = self.data[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            self.line += newlines as u64;
+            self.offset = start;
+        }
+        self.line
+    }
+}
+
 /// Reads an import file: every row parsed, or every problem found, each naming its line.
-pub fn read_rows(input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+pub fn read_rows(mut input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
+    let mut data = Vec::new();
+    input
+        .read_to_end(&mut data)
+        .map_err(|error| vec![Problem::new(1, "file", format!("cannot read the file: {error}"))])?;
+    let mut lines = LineCounter {
+        data: &data,
+        offset: 0,
+        line: 1,
+    };
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(&data[..]);
     let header = reader
         .byte_headers()
         .map_err(|error| vec![Problem::new(1, "row", error.to_string())])?
@@ -174,7 +214,7 @@ pub fn read_rows(input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, csv::Position::line);
+                let line = lines.line_at(record.position());
                 if record.len() != layout.width {
                     problems.push(Problem::new(
                         line,
@@ -194,7 +234,7 @@ pub fn read_rows(input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
                 }
             }
             Err(error) => {
-                let line = error.position().map_or(0, csv::Position::line);
+                let line = lines.line_at(error.position());
                 problems.push(Problem::new(line, "row", error.to_string()));
                 if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) {
                     break;

@@ -162,3 +162,6 @@ pub async fn import_people<D: Directory>(
     let plan = planned.map_err(ImportError::Invalid)?;
     Ok(ImportReport::from_plan(&plan, commit))
 }
+
+#[cfg(test)]
+mod tests;

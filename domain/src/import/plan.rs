@@ -187,6 +187,10 @@ fn check_manager_cycles(
     }
     for row in rows {
         match &row.manager {
+            // Being one's own manager is reported on its own, not as a cycle.
+            Some(Some(manager)) if *manager == row.email => {
+                manager_of.remove(&row.email);
+            }
             Some(Some(manager)) => {
                 manager_of.insert(&row.email, manager);
             }
