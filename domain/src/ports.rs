@@ -55,8 +55,8 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
 }
 
-/// Progress of a long write, in rows written so far.
-pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+/// Progress of a long write: `(rows written so far, rows to write)`.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
 /// The directory of people and teams.
 pub trait Directory: Send + Sync {

@@ -23,6 +23,8 @@ pub struct ConnectOptions {
     /// How long a SQLite writer waits for another's lock, and how long anyone waits for a
     /// pooled connection.
     pub busy_timeout: Duration,
+    /// Create a missing SQLite file (`doctor` does not).
+    pub create_if_missing: bool,
 }
 
 impl ConnectOptions {
@@ -32,6 +34,7 @@ impl ConnectOptions {
             url: url.into(),
             max_connections: 10,
             busy_timeout: Duration::from_secs(5),
+            create_if_missing: true,
         }
     }
 }
@@ -71,6 +74,17 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The file a `sqlite://` URL names, if that file does not exist (in-memory databases and
+/// Postgres URLs give `None`).
+pub fn missing_sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !matches!(Kind::of(url), Ok(Kind::Sqlite)) || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    (!path.exists()).then(|| path.to_owned())
+}
+
 impl Store {
     /// Opens the database `options.url` names. SQLite gets WAL, `synchronous=FULL`,
     /// foreign keys and a busy timeout; a missing SQLite file is created.
@@ -80,7 +94,7 @@ impl Store {
             Kind::Sqlite => {
                 let connect = SqliteConnectOptions::from_str(url)
                     .with_context(|| format!("reading the SQLite URL `{url}`"))?
-                    .create_if_missing(true)
+                    .create_if_missing(options.create_if_missing)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)

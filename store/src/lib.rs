@@ -21,4 +21,4 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use backends::Store;
-pub use connect::{ConnectOptions, MigrationStatus, redact};
+pub use connect::{ConnectOptions, MigrationStatus, missing_sqlite_file, redact};

@@ -25,7 +25,7 @@ async fn import_with(
     options: &ImportOptions,
     commit: Commit,
 ) -> Result<ImportReport, ImportError> {
-    import_people(store, csv.as_bytes(), options, commit, "test", &|_| {}).await
+    import_people(store, csv.as_bytes(), options, commit, "test", &|_, _| {}).await
 }
 
 async fn import(store: &Store, csv: &str) -> ImportReport {

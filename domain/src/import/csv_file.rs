@@ -183,8 +183,22 @@ impl LineCounter<'_> {
     }
 }
 
-/// Reads an import file: every row parsed, or every problem found, each naming its line.
-pub fn read_rows(mut input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
+/// An import file as read: the rows, and the problems of their cells.
+///
+/// A row whose cells have problems is still in `rows` if its email parsed, with each bad
+/// field left unset, so that the checks across rows (managers, cycles, chat ids) can report
+/// their problems in the same run. Any problem in `problems` stops the import.
+#[derive(Debug, Default)]
+pub struct ReadRows {
+    /// Every row with a valid email.
+    pub rows: Vec<ImportRow>,
+    /// Every cell and row problem, in file order.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads an import file. A problem that makes the whole file unreadable (the header, the
+/// encoding of a line, an I/O error) is an `Err`.
+pub fn read_rows(mut input: impl Read) -> Result<ReadRows, Vec<Problem>> {
     let mut data = Vec::new();
     input
         .read_to_end(&mut data)
@@ -242,11 +256,10 @@ pub fn read_rows(mut input: impl Read) -> Result<Vec<ImportRow>, Vec<Problem>> {
             }
         }
     }
-    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+    Ok(ReadRows { rows, problems })
 }
 
 fn read_row(cells: &mut Cells<'_>) -> Option<ImportRow> {
-    let problems_before = cells.problems.len();
     let email = cells.required("email", Email::parse);
     let name = cells.required("name", DisplayName::parse);
     let timezone = cells.parse("timezone", Timezone::parse);
@@ -256,13 +269,13 @@ fn read_row(cells: &mut Cells<'_>) -> Option<ImportRow> {
     let region = cells.parse("region", Region::parse);
     let slack = cells.parse("slack_user_id", |text| ChatUserId::parse(Platform::Slack, text));
     let discord = cells.parse("discord_user_id", |text| ChatUserId::parse(Platform::Discord, text));
-    if cells.problems.len() > problems_before {
-        return None;
-    }
+    let email = email?;
     Some(ImportRow {
         line: cells.line,
-        email: email?,
-        name: name?,
+        // A row without a valid name is only kept for the checks across rows; its problem
+        // stops the import, so this stand-in is never written.
+        name: name.unwrap_or_else(|| DisplayName::stand_in(&email)),
+        email,
         timezone: timezone.flatten(),
         role: role.flatten(),
         manager,

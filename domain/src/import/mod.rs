@@ -14,11 +14,11 @@ use std::io::Read;
 use serde::Serialize;
 use serde_json::json;
 
-pub use csv_file::{COLUMNS, ImportRow, read_rows};
+pub use csv_file::{COLUMNS, ImportRow, ReadRows, read_rows};
 pub use plan::{ChangeKind, ImportPlan, PersonChange, plan};
 
 use crate::people::{DisplayName, Email, Timezone};
-use crate::ports::{AuditEntry, Commit, Directory, Progress, StoreError};
+use crate::ports::{AuditEntry, Commit, Directory, DirectorySnapshot, Progress, StoreError};
 
 /// A problem with one cell, row or the header of an import file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,6 +127,24 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// Checks `read` (its cells, then its rows against each other and `snapshot`) and plans the
+/// change: every problem of both kinds, in line order, or the plan.
+pub fn plan_file(
+    read: &ReadRows,
+    snapshot: &DirectorySnapshot,
+    options: &ImportOptions,
+) -> Result<ImportPlan, Vec<Problem>> {
+    match plan(&read.rows, snapshot, options) {
+        Ok(plan) if read.problems.is_empty() => Ok(plan),
+        planned => {
+            let mut all = read.problems.clone();
+            all.extend(planned.err().unwrap_or_default());
+            all.sort_by_key(|problem| problem.line);
+            Err(all)
+        }
+    }
+}
+
 /// Imports people from CSV text: every row valid and consistent, or nothing changes.
 pub async fn import_people<D: Directory>(
     directory: &D,
@@ -136,16 +154,16 @@ pub async fn import_people<D: Directory>(
     actor: &str,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportError> {
-    let rows = read_rows(input).map_err(ImportError::Invalid)?;
+    let read = read_rows(input).map_err(ImportError::Invalid)?;
     let planned = directory
         .import_people(
             |snapshot| {
-                let mut plan = plan(&rows, snapshot, options)?;
+                let mut plan = plan_file(&read, snapshot, options)?;
                 plan.audit = Some(AuditEntry {
                     actor: actor.to_owned(),
                     action: "people.import".to_owned(),
                     details: json!({
-                        "rows": rows.len(),
+                        "rows": read.rows.len(),
                         "created": plan.created(),
                         "updated": plan.changes.len() - plan.created(),
                         "deactivated": plan.deactivate.len(),

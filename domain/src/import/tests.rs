@@ -20,14 +20,14 @@ fn problems_in(csv: &str) -> Vec<String> {
 fn problems_against(csv: &str, snapshot: &DirectorySnapshot, options: &ImportOptions) -> Vec<String> {
     let problems = match read_rows(csv.as_bytes()) {
         Err(problems) => problems,
-        Ok(rows) => plan(&rows, snapshot, options).expect_err("the file is refused"),
+        Ok(read) => plan_file(&read, snapshot, options).expect_err("the file is refused"),
     };
     problems.iter().map(ToString::to_string).collect()
 }
 
 fn planned(csv: &str, snapshot: &DirectorySnapshot, options: &ImportOptions) -> ImportPlan {
-    let rows = read_rows(csv.as_bytes()).expect("the file reads");
-    plan(&rows, snapshot, options).expect("the file plans")
+    let read = read_rows(csv.as_bytes()).expect("the file reads");
+    plan_file(&read, snapshot, options).expect("the file plans")
 }
 
 fn stored(email: &str, manager: Option<&str>, slack: Option<&str>) -> Person {
@@ -80,6 +80,23 @@ fn every_bad_cell_is_reported_with_its_line_and_column() {
 }
 
 #[test]
+fn problems_in_cells_and_across_rows_are_reported_together() {
+    let csv = "email,name,timezone,manager_email\n\
+               ana@example.com,Ana,Mars/Olympus,ghost@example.com\n\
+               ben@example.com,,UTC,ana@example.com\n\
+               ben@example.com,Ben again,UTC,\n";
+    assert_eq!(
+        problems_in(csv),
+        [
+            "line 2: timezone: unknown time zone `Mars/Olympus`: use an IANA name such as Europe/Berlin or America/New_York",
+            "line 2: manager_email: no person ghost@example.com in the file or in the directory; add a row for them",
+            "line 3: name: this cell is required",
+            "line 4: email: ben@example.com appears again; it is first on line 3",
+        ]
+    );
+}
+
+#[test]
 fn an_unknown_or_repeated_column_and_missing_required_ones_are_refused() {
     assert_eq!(
         problems_in("email,nickname,email\nana@example.com,Ana,ana@example.com\n"),
@@ -112,7 +129,8 @@ fn a_cell_that_is_not_utf8_is_refused() {
     csv.extend_from_slice(&[0xf3, 0x28]);
     csv.extend_from_slice(b"pez\n");
     let problems: Vec<String> = read_rows(&csv[..])
-        .unwrap_err()
+        .unwrap()
+        .problems
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -130,7 +148,9 @@ fn quoted_cells_bom_crlf_and_any_column_order_are_read() {
             "line 6: email: `bad` is not an email address: it has no @",
         ]
     );
-    let rows = read_rows("\u{feff}name,email\r\n\"López, Ana\",ANA@example.com\r\n".as_bytes()).unwrap();
+    let rows = read_rows("\u{feff}name,email\r\n\"López, Ana\",ANA@example.com\r\n".as_bytes())
+        .unwrap()
+        .rows;
     assert_eq!(rows[0].name.as_str(), "López, Ana");
     assert_eq!(rows[0].email.as_str(), "ana@example.com");
 }

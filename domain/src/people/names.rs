@@ -36,6 +36,12 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A name for a row whose own name did not parse, used only while checking a file that
+    /// will be refused anyway.
+    pub(crate) fn stand_in(email: &super::Email) -> Self {
+        Self(email.as_str().to_owned())
+    }
 }
 
 string_newtype!(DisplayName);

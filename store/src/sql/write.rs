@@ -83,7 +83,7 @@ async fn upsert_people(
             .map_err(classify("writing people"))?;
         ids.extend(rows.into_iter().map(|(id, email)| (email, id)));
         written += chunk.len() as u64;
-        progress(written);
+        progress(written, changes.len() as u64);
     }
     Ok(ids)
 }

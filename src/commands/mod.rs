@@ -1,0 +1,38 @@
+//! One module per subcommand; [`execute`] loads the configuration and dispatches.
+
+mod doctor;
+mod people;
+mod run;
+
+use anyhow::Context as _;
+
+use crate::app::open_store;
+use crate::cli::{Cli, Command, PeopleCommand};
+use crate::config::Config;
+use crate::error::CliError;
+use crate::telemetry;
+
+/// Runs the command `cli` names.
+pub async fn execute(cli: Cli) -> Result<(), CliError> {
+    let config = Config::load(cli.config.as_deref())?;
+    telemetry::init_logging(&config.settings.log);
+    match cli.command {
+        Command::Run => run::run(&config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::Doctor { json } => doctor::doctor(&config, json).await,
+        Command::People(PeopleCommand::Import(args)) => people::import(&config, &args).await,
+        Command::People(PeopleCommand::List(args)) => people::list(&config, &args).await,
+    }
+}
+
+async fn migrate(config: &Config) -> Result<(), CliError> {
+    let store = open_store(&config.settings, true).await?;
+    let before = store.migration_status().await.context("reading migration status")?;
+    store.migrate().await.context("applying migrations")?;
+    store.close().await;
+    match before.pending.len() {
+        0 => println!("The database is up to date ({} migrations).", before.known),
+        n => println!("Applied {n} migration(s): {}.", before.pending.join(", ")),
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! `rhythm people import` and `rhythm people list`.
+
+use std::io::IsTerminal as _;
+
+use anyhow::Context as _;
+use comfy_table::{ContentArrangement, Table, presets};
+use indicatif::{ProgressBar, ProgressStyle};
+use rhythm_domain::import::{ImportError, ImportOptions, ImportReport, import_people};
+use rhythm_domain::people::{Email, Person, TeamName};
+use rhythm_domain::ports::{Commit, Directory as _, PeopleFilter};
+use rhythm_store::Store;
+
+use crate::app::open_store;
+use crate::cli::{ImportArgs, ListArgs};
+use crate::config::Config;
+use crate::error::CliError;
+
+/// Opens and migrates the database for a command that reads or writes it.
+async fn ready_store(config: &Config) -> Result<Store, CliError> {
+    let store = open_store(&config.settings, true).await?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// Imports the file, printing every problem or the summary.
+pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), CliError> {
+    let file = std::fs::File::open(&args.csv)
+        .map_err(|error| CliError::BadInput(format!("cannot open {}: {error}", args.csv.display())))?;
+    let store = ready_store(config).await?;
+    let options = ImportOptions {
+        default_timezone: config.settings.people.default_timezone,
+        deactivate_missing: args.deactivate_missing,
+    };
+    let commit = if args.dry_run { Commit::DryRun } else { Commit::Write };
+    let bar = progress_bar();
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let actor = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()));
+    let outcome = import_people(&store, file, &options, commit, &actor, &progress).await;
+    bar.finish_and_clear();
+    store.close().await;
+    match outcome {
+        Ok(report) => {
+            print_report(&report, args)?;
+            Ok(())
+        }
+        Err(ImportError::Invalid(problems)) => {
+            if args.json {
+                let text = serde_json::to_string_pretty(&serde_json::json!({ "problems": problems }))
+                    .map_err(anyhow::Error::from)?;
+                println!("{text}");
+            } else {
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                eprintln!(
+                    "\n{}: {} problem(s); nothing was changed. Fix them and import again.",
+                    args.csv.display(),
+                    problems.len()
+                );
+            }
+            Err(CliError::Reported { bad_input: true })
+        }
+        Err(ImportError::Store(error)) => Err(anyhow::Error::from(error).context("importing people").into()),
+    }
+}
+
+/// A bar on stderr when it is a terminal; nothing otherwise.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("writing people {bar:40.cyan/blue} {human_pos}/{human_len} ({eta})")
+            .expect("a valid progress template"),
+    );
+    bar
+}
+
+fn print_report(report: &ImportReport, args: &ImportArgs) -> Result<(), CliError> {
+    if args.json {
+        let text = serde_json::to_string_pretty(report).map_err(anyhow::Error::from)?;
+        println!("{text}");
+        return Ok(());
+    }
+    let (created, updated, deactivated) =
+        (report.created.len(), report.updated.len(), report.deactivated.len());
+    if report.dry_run {
+        for person in &report.created {
+            println!("would create      {}  {}", person.email, person.name);
+        }
+        for person in &report.updated {
+            println!("would update      {}  {} ({})", person.email, person.name, person.fields.join(", "));
+        }
+        for person in &report.deactivated {
+            println!("would deactivate  {}  {}", person.email, person.name);
+        }
+        println!(
+            "Dry run of {}: would create {created}, update {updated}, deactivate {deactivated}; \
+             {} unchanged. Nothing was changed.",
+            args.csv.display(),
+            report.unchanged
+        );
+    } else {
+        println!(
+            "Imported {}: {created} created, {updated} updated, {deactivated} deactivated, {} unchanged.",
+            args.csv.display(),
+            report.unchanged
+        );
+    }
+    Ok(())
+}
+
+/// Lists people as a table or as JSON.
+pub(super) async fn list(config: &Config, args: &ListArgs) -> Result<(), CliError> {
+    let store = ready_store(config).await?;
+    if let Some(team) = &args.team {
+        let name = TeamName::parse(team).map_err(|invalid| CliError::BadInput(invalid.0))?;
+        if !store.team_exists(&name).await.context("looking up the team")? {
+            let teams = store.teams().await.context("listing teams")?;
+            let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+            store.close().await;
+            return Err(CliError::BadInput(match names.as_slice() {
+                [] => format!("no team named `{team}`: there are no teams yet"),
+                names => format!("no team named `{team}`; the teams are: {}", names.join(", ")),
+            }));
+        }
+    }
+    let filter = PeopleFilter {
+        team: args.team.clone(),
+        active_only: args.active,
+    };
+    let people = store.people(&filter).await.context("listing people")?;
+    store.close().await;
+    if args.json {
+        let text = serde_json::to_string_pretty(&people).map_err(anyhow::Error::from)?;
+        println!("{text}");
+    } else if people.is_empty() {
+        println!("No people yet. Import them with `rhythm people import --csv people.csv`.");
+    } else {
+        println!("{}", table(&people));
+        let active = people.iter().filter(|p| p.active).count();
+        println!("{} people ({active} active).", people.len());
+    }
+    Ok(())
+}
+
+fn table(people: &[Person]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["EMAIL", "NAME", "TIMEZONE", "ROLE", "MANAGER", "TEAMS", "ACTIVE"]);
+    for person in people {
+        let teams: Vec<&str> = person.teams.iter().map(TeamName::as_str).collect();
+        table.add_row([
+            person.email.to_string(),
+            person.name.to_string(),
+            person.timezone.to_string(),
+            person.role.to_string(),
+            person.manager.as_ref().map_or_else(String::new, Email::to_string),
+            teams.join("; "),
+            if person.active { "yes" } else { "no" }.to_owned(),
+        ]);
+    }
+    table
+}
