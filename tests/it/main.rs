@@ -1,0 +1,8 @@
+//! The `rhythm` binary from the outside: the real executable against a fresh database per
+//! test (SQLite, or Postgres with `RHYTHM_TEST_DATABASE_URL`), and the HTTP app in process.
+
+mod app;
+mod cli;
+mod config;
+mod import;
+mod support;
