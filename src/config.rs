@@ -7,9 +7,9 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use figment::{Figment, Provider as _};
 use figment::providers::{Env, Format as _, Toml};
 use figment::value::Value;
+use figment::{Figment, Provider as _};
 use rhythm_domain::duration::HumanDuration;
 use rhythm_domain::people::Timezone;
 use secrecy::SecretString;
@@ -20,7 +20,7 @@ use url::Url;
 pub const DEFAULT_CONFIG_PATH: &str = "config/rhythm.toml";
 
 /// Every setting, with its default.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// `[database]`
@@ -36,20 +36,6 @@ pub struct Settings {
     /// `[log]`
     pub log: LogSettings,
 }
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            database: DatabaseSettings::default(),
-            http: HttpSettings::default(),
-            slack: SlackSettings::default(),
-            discord: DiscordSettings::default(),
-            people: PeopleSettings::default(),
-            log: LogSettings::default(),
-        }
-    }
-}
-
 /// `[database]`: where everything is stored.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -214,7 +200,11 @@ pub struct Secrets {
 impl Secrets {
     /// Reads the secrets from the process environment.
     pub fn from_env() -> Self {
-        let text = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+        let text = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|value| !value.trim().is_empty())
+        };
         let secret = |name: &str| text(name).map(SecretString::from);
         Self {
             slack_bot_token: secret("SLACK_BOT_TOKEN"),
@@ -289,7 +279,9 @@ impl Config {
         figment = figment.merge(Env::prefixed("RHYTHM__").split("__"));
         refuse_secrets(&figment)?;
         let mut settings: Settings = figment.extract().map_err(describe)?;
-        let database_url = std::env::var("DATABASE_URL").ok().filter(|url| !url.trim().is_empty());
+        let database_url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty());
         let database_url_from_env = database_url.is_some();
         if let Some(url) = database_url {
             settings.database.url = url;
@@ -326,9 +318,14 @@ impl Settings {
                 self.log.level
             )));
         }
-        for (key, url) in [("slack.api_url", &self.slack.api_url), ("discord.api_url", &self.discord.api_url)] {
+        for (key, url) in [
+            ("slack.api_url", &self.slack.api_url),
+            ("discord.api_url", &self.discord.api_url),
+        ] {
             if !matches!(url.scheme(), "http" | "https") {
-                return Err(ConfigError::Invalid(format!("`{key}`: must be an http:// or https:// URL")));
+                return Err(ConfigError::Invalid(format!(
+                    "`{key}`: must be an http:// or https:// URL"
+                )));
             }
         }
         Ok(())
@@ -380,7 +377,11 @@ fn refuse_secrets(figment: &Figment) -> Result<(), ConfigError> {
     )))
 }
 
-fn walk(dict: &figment::value::Dict, path: &mut Vec<String>, found: &mut Vec<(String, &'static str)>) {
+fn walk(
+    dict: &figment::value::Dict,
+    path: &mut Vec<String>,
+    found: &mut Vec<(String, &'static str)>,
+) {
     for (name, value) in dict {
         path.push(name.clone());
         let key = path.join(".");
@@ -390,9 +391,15 @@ fn walk(dict: &figment::value::Dict, path: &mut Vec<String>, found: &mut Vec<(St
                 let lowered = name.to_ascii_lowercase();
                 if let Some((_, variable)) = SECRET_KEYS.iter().find(|(secret, _)| *secret == key) {
                     found.push((key, variable));
-                } else if SECRET_SUFFIXES.iter().any(|suffix| lowered.ends_with(suffix)) {
+                } else if SECRET_SUFFIXES
+                    .iter()
+                    .any(|suffix| lowered.ends_with(suffix))
+                {
                     found.push((key, "its environment variable (see the README)"));
-                } else if SLACK_TOKEN_PREFIXES.iter().any(|prefix| text.trim().starts_with(prefix)) {
+                } else if SLACK_TOKEN_PREFIXES
+                    .iter()
+                    .any(|prefix| text.trim().starts_with(prefix))
+                {
                     found.push((key, "the matching SLACK_… variable"));
                 } else if key == "database.url" && has_password(text) {
                     found.push((key, "DATABASE_URL (with the password)"));

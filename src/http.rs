@@ -2,12 +2,12 @@
 
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use rhythm_store::Store;
 
@@ -42,11 +42,18 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(Ok(())) => (StatusCode::OK, "ready\n").into_response(),
         Ok(Err(error)) => {
             tracing::warn!(error = %error, "readiness check failed: database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database is unavailable\n").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database is unavailable\n",
+            )
+                .into_response()
         }
         Err(_) => {
             tracing::warn!("readiness check failed: database did not answer within 2s");
-            (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database did not answer within 2s\n")
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database did not answer within 2s\n",
+            )
                 .into_response()
         }
     }
@@ -54,14 +61,20 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn render_metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
         .into_response()
 }
 
 async fn not_found() -> (StatusCode, &'static str) {
-    (StatusCode::NOT_FOUND, "not found: see /healthz, /readyz and /metrics\n")
+    (
+        StatusCode::NOT_FOUND,
+        "not found: see /healthz, /readyz and /metrics\n",
+    )
 }
 
 /// Counts and times every request by its route (not its raw path, which would let callers

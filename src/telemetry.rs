@@ -32,13 +32,19 @@ pub fn metrics() -> PrometheusHandle {
                 .expect("static histogram buckets are valid")
                 .install_recorder()
                 .expect("no other metrics recorder is installed");
-            metrics::describe_counter!("http_requests_total", "HTTP requests answered, by route and status");
+            metrics::describe_counter!(
+                "http_requests_total",
+                "HTTP requests answered, by route and status"
+            );
             metrics::describe_histogram!(
                 "http_request_duration_seconds",
                 metrics::Unit::Seconds,
                 "Time to answer an HTTP request, by route"
             );
-            metrics::describe_gauge!("rhythm_build_info", "Always 1; labelled with the running version");
+            metrics::describe_gauge!(
+                "rhythm_build_info",
+                "Always 1; labelled with the running version"
+            );
             metrics::gauge!("rhythm_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
             handle
         })

@@ -91,7 +91,11 @@ async fn database_checks(config: &Config) -> Vec<Check> {
         Err(error) => {
             return vec![
                 check("database", Status::Fail, format!("{error:#}")),
-                check("migrations", Status::Fail, "not checked: the database is unreachable"),
+                check(
+                    "migrations",
+                    Status::Fail,
+                    "not checked: the database is unreachable",
+                ),
             ];
         }
     };
@@ -118,8 +122,16 @@ async fn database_checks(config: &Config) -> Vec<Check> {
                 status.pending.join(", ")
             ),
         ),
-        Ok(status) => check("migrations", Status::Ok, format!("all {} applied", status.applied)),
-        Err(error) => check("migrations", Status::Fail, format!("cannot read them: {error:#}")),
+        Ok(status) => check(
+            "migrations",
+            Status::Ok,
+            format!("all {} applied", status.applied),
+        ),
+        Err(error) => check(
+            "migrations",
+            Status::Fail,
+            format!("cannot read them: {error:#}"),
+        ),
     });
     store.close().await;
     checks
@@ -144,7 +156,10 @@ fn platform_check(name: &'static str, mode: &str, needed: &[Needed<'_>]) -> Chec
         return check(
             name,
             Status::Warn,
-            format!("not configured ({mode} mode would need {})", variables.join(", ")),
+            format!(
+                "not configured ({mode} mode would need {})",
+                variables.join(", ")
+            ),
         );
     }
     let mut problems = Vec::new();
@@ -160,7 +175,11 @@ fn platform_check(name: &'static str, mode: &str, needed: &[Needed<'_>]) -> Chec
     if problems.is_empty() {
         check(name, Status::Ok, format!("{mode} mode; secrets set"))
     } else {
-        check(name, Status::Fail, format!("{mode} mode: {}", problems.join("; ")))
+        check(
+            name,
+            Status::Fail,
+            format!("{mode} mode: {}", problems.join("; ")),
+        )
     }
 }
 
@@ -225,10 +244,10 @@ fn discord_check(config: &Config) -> Check {
         }
     };
     let mut result = platform_check("discord", mode, &needed);
-    if result.status == Status::Ok {
-        if let Some(problem) = discord_shape_problem(config) {
-            result = check("discord", Status::Fail, format!("{mode} mode: {problem}"));
-        }
+    if result.status == Status::Ok
+        && let Some(problem) = discord_shape_problem(config)
+    {
+        result = check("discord", Status::Fail, format!("{mode} mode: {problem}"));
     }
     result
 }
@@ -236,15 +255,15 @@ fn discord_check(config: &Config) -> Check {
 /// Discord's application id is a snowflake and its public key 32 bytes of hex.
 fn discord_shape_problem(config: &Config) -> Option<String> {
     let secrets = &config.secrets;
-    if let Some(id) = &secrets.discord_application_id {
-        if id.len() < 17 || !id.chars().all(|c| c.is_ascii_digit()) {
-            return Some("DISCORD_APPLICATION_ID should be the application's numeric id".to_owned());
-        }
+    if let Some(id) = &secrets.discord_application_id
+        && (id.len() < 17 || !id.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some("DISCORD_APPLICATION_ID should be the application's numeric id".to_owned());
     }
-    if let Some(key) = &secrets.discord_public_key {
-        if key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Some("DISCORD_PUBLIC_KEY should be 64 hexadecimal characters".to_owned());
-        }
+    if let Some(key) = &secrets.discord_public_key
+        && (key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return Some("DISCORD_PUBLIC_KEY should be 64 hexadecimal characters".to_owned());
     }
     None
 }
@@ -252,7 +271,11 @@ fn discord_shape_problem(config: &Config) -> Option<String> {
 fn listen_check(config: &Config) -> Check {
     let listen = config.settings.http.listen;
     if listen.ip().is_loopback() {
-        check("http", Status::Ok, format!("will listen on {listen} (this machine only)"))
+        check(
+            "http",
+            Status::Ok,
+            format!("will listen on {listen} (this machine only)"),
+        )
     } else {
         check(
             "http",

@@ -27,7 +27,10 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
 
 async fn migrate(config: &Config) -> Result<(), CliError> {
     let store = open_store(&config.settings, true).await?;
-    let before = store.migration_status().await.context("reading migration status")?;
+    let before = store
+        .migration_status()
+        .await
+        .context("reading migration status")?;
     store.migrate().await.context("applying migrations")?;
     store.close().await;
     match before.pending.len() {

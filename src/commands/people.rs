@@ -24,20 +24,28 @@ async fn ready_store(config: &Config) -> Result<Store, CliError> {
 
 /// Imports the file, printing every problem or the summary.
 pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), CliError> {
-    let file = std::fs::File::open(&args.csv)
-        .map_err(|error| CliError::BadInput(format!("cannot open {}: {error}", args.csv.display())))?;
+    let file = std::fs::File::open(&args.csv).map_err(|error| {
+        CliError::BadInput(format!("cannot open {}: {error}", args.csv.display()))
+    })?;
     let store = ready_store(config).await?;
     let options = ImportOptions {
         default_timezone: config.settings.people.default_timezone,
         deactivate_missing: args.deactivate_missing,
     };
-    let commit = if args.dry_run { Commit::DryRun } else { Commit::Write };
+    let commit = if args.dry_run {
+        Commit::DryRun
+    } else {
+        Commit::Write
+    };
     let bar = progress_bar();
     let progress = |done: u64, total: u64| {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let actor = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()));
+    let actor = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
+    );
     let outcome = import_people(&store, file, &options, commit, &actor, &progress).await;
     bar.finish_and_clear();
     store.close().await;
@@ -48,8 +56,9 @@ pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), Cli
         }
         Err(ImportError::Invalid(problems)) => {
             if args.json {
-                let text = serde_json::to_string_pretty(&serde_json::json!({ "problems": problems }))
-                    .map_err(anyhow::Error::from)?;
+                let text =
+                    serde_json::to_string_pretty(&serde_json::json!({ "problems": problems }))
+                        .map_err(anyhow::Error::from)?;
                 println!("{text}");
             } else {
                 for problem in &problems {
@@ -63,7 +72,9 @@ pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), Cli
             }
             Err(CliError::Reported { bad_input: true })
         }
-        Err(ImportError::Store(error)) => Err(anyhow::Error::from(error).context("importing people").into()),
+        Err(ImportError::Store(error)) => Err(anyhow::Error::from(error)
+            .context("importing people")
+            .into()),
     }
 }
 
@@ -74,8 +85,10 @@ fn progress_bar() -> ProgressBar {
     }
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("writing people {bar:40.cyan/blue} {human_pos}/{human_len} ({eta})")
-            .expect("a valid progress template"),
+        ProgressStyle::with_template(
+            "writing people {bar:40.cyan/blue} {human_pos}/{human_len} ({eta})",
+        )
+        .expect("a valid progress template"),
     );
     bar
 }
@@ -86,14 +99,22 @@ fn print_report(report: &ImportReport, args: &ImportArgs) -> Result<(), CliError
         println!("{text}");
         return Ok(());
     }
-    let (created, updated, deactivated) =
-        (report.created.len(), report.updated.len(), report.deactivated.len());
+    let (created, updated, deactivated) = (
+        report.created.len(),
+        report.updated.len(),
+        report.deactivated.len(),
+    );
     if report.dry_run {
         for person in &report.created {
             println!("would create      {}  {}", person.email, person.name);
         }
         for person in &report.updated {
-            println!("would update      {}  {} ({})", person.email, person.name, person.fields.join(", "));
+            println!(
+                "would update      {}  {} ({})",
+                person.email,
+                person.name,
+                person.fields.join(", ")
+            );
         }
         for person in &report.deactivated {
             println!("would deactivate  {}  {}", person.email, person.name);
@@ -119,13 +140,20 @@ pub(super) async fn list(config: &Config, args: &ListArgs) -> Result<(), CliErro
     let store = ready_store(config).await?;
     if let Some(team) = &args.team {
         let name = TeamName::parse(team).map_err(|invalid| CliError::BadInput(invalid.0))?;
-        if !store.team_exists(&name).await.context("looking up the team")? {
+        if !store
+            .team_exists(&name)
+            .await
+            .context("looking up the team")?
+        {
             let teams = store.teams().await.context("listing teams")?;
             let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
             store.close().await;
             return Err(CliError::BadInput(match names.as_slice() {
                 [] => format!("no team named `{team}`: there are no teams yet"),
-                names => format!("no team named `{team}`; the teams are: {}", names.join(", ")),
+                names => format!(
+                    "no team named `{team}`; the teams are: {}",
+                    names.join(", ")
+                ),
             }));
         }
     }
@@ -153,7 +181,9 @@ fn table(people: &[Person]) -> Table {
     table
         .load_preset(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(["EMAIL", "NAME", "TIMEZONE", "ROLE", "MANAGER", "TEAMS", "ACTIVE"]);
+        .set_header([
+            "EMAIL", "NAME", "TIMEZONE", "ROLE", "MANAGER", "TEAMS", "ACTIVE",
+        ]);
     for person in people {
         let teams: Vec<&str> = person.teams.iter().map(TeamName::as_str).collect();
         table.add_row([
@@ -161,7 +191,10 @@ fn table(people: &[Person]) -> Table {
             person.name.to_string(),
             person.timezone.to_string(),
             person.role.to_string(),
-            person.manager.as_ref().map_or_else(String::new, Email::to_string),
+            person
+                .manager
+                .as_ref()
+                .map_or_else(String::new, Email::to_string),
             teams.join("; "),
             if person.active { "yes" } else { "no" }.to_owned(),
         ]);

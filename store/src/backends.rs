@@ -2,7 +2,9 @@
 
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
-use rhythm_domain::ports::{Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError};
+use rhythm_domain::ports::{
+    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError,
+};
 
 use crate::connect::MigrationStatus;
 use crate::{postgres, sqlite};

@@ -77,7 +77,10 @@ pub fn redact(url: &str) -> String {
 /// The file a `sqlite://` URL names, if that file does not exist (in-memory databases and
 /// Postgres URLs give `None`).
 pub fn missing_sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    if !matches!(Kind::of(url), Ok(Kind::Sqlite)) || url.contains(":memory:") || url.contains("mode=memory") {
+    if !matches!(Kind::of(url), Ok(Kind::Sqlite))
+        || url.contains(":memory:")
+        || url.contains("mode=memory")
+    {
         return None;
     }
     let options = SqliteConnectOptions::from_str(url).ok()?;
@@ -102,10 +105,22 @@ impl Store {
                 // Each connection to an in-memory database would see a database of its own.
                 let in_memory = url.contains(":memory:") || url.contains("mode=memory");
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(if in_memory { 1 } else { options.max_connections })
+                    .max_connections(if in_memory {
+                        1
+                    } else {
+                        options.max_connections
+                    })
                     .acquire_timeout(options.busy_timeout)
-                    .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-                    .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+                    .idle_timeout(if in_memory {
+                        None
+                    } else {
+                        Some(Duration::from_secs(600))
+                    })
+                    .max_lifetime(if in_memory {
+                        None
+                    } else {
+                        Some(Duration::from_secs(1800))
+                    })
                     .connect_with(connect)
                     .await
                     .with_context(|| format!("opening SQLite database `{url}`"))?;
@@ -173,13 +188,22 @@ mod tests {
             redact("postgres://rhythm:s3cret@db:5432/rhythm"),
             "postgres://rhythm:***@db:5432/rhythm"
         );
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
         assert_eq!(redact("sqlite://rhythm.db"), "sqlite://rhythm.db");
     }
 
     #[test]
     fn an_unknown_database_scheme_is_refused() {
-        let error = Kind::of("mysql://root@localhost/x").err().unwrap().to_string();
-        assert!(error.contains("must start with sqlite:// or postgres://"), "{error}");
+        let error = Kind::of("mysql://root@localhost/x")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("must start with sqlite:// or postgres://"),
+            "{error}"
+        );
     }
 }

@@ -47,11 +47,13 @@ pub(crate) fn assemble(
     let mut index = HashMap::with_capacity(rows.len());
     for row in rows {
         index.insert(row.id, people.len());
-        people.push(person(row)?);
+        people.push(person(&row)?);
     }
     for membership in memberships {
         if let Some(&at) = index.get(&membership.person_id) {
-            people[at].teams.push(stored(TeamName::parse(&membership.team), "team name")?);
+            people[at]
+                .teams
+                .push(stored(TeamName::parse(&membership.team), "team name")?);
         }
     }
     for identity in identities {
@@ -60,14 +62,17 @@ pub(crate) fn assemble(
             people[at].identities.push(ChatIdentity {
                 platform,
                 workspace_id: identity.workspace_id,
-                user_id: stored(ChatUserId::parse(platform, &identity.user_id), "chat user id")?,
+                user_id: stored(
+                    ChatUserId::parse(platform, &identity.user_id),
+                    "chat user id",
+                )?,
             });
         }
     }
     Ok(people)
 }
 
-fn person(row: PersonRow) -> anyhow::Result<Person> {
+fn person(row: &PersonRow) -> anyhow::Result<Person> {
     Ok(Person {
         id: PersonId(row.id),
         email: stored(Email::parse(&row.email), "email")?,

@@ -12,6 +12,10 @@
 //! - Instants compared in SQL are epoch milliseconds (`BIGINT`) on both backends.
 //!
 //! The contract tests in `store/tests` run the same cases against both backends.
+#![expect(
+    clippy::duplicate_mod,
+    reason = "sql/ is compiled once per backend on purpose: see the `sqlite` module"
+)]
 
 mod backends;
 mod connect;

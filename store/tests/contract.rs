@@ -75,26 +75,53 @@ async fn an_import_stores_every_field_and_names_round_trip_exactly() {
     assert_eq!(report.created.len(), 4);
     let people = everyone(&db.store).await;
     let emails: Vec<&str> = people.iter().map(|p| p.email.as_str()).collect();
-    assert_eq!(emails, ["ana@example.com", "ben@example.com", "ceo@example.com", "zoe@example.com"]);
+    assert_eq!(
+        emails,
+        [
+            "ana@example.com",
+            "ben@example.com",
+            "ceo@example.com",
+            "zoe@example.com"
+        ]
+    );
 
     let ana = person(&people, "ana@example.com");
     assert_eq!(ana.name.as_str(), "Ana López");
     assert_eq!(ana.timezone.as_str(), "Europe/Berlin");
     assert_eq!(ana.role, Role::Manager);
-    assert_eq!(ana.manager.as_ref().map(Email::as_str), Some("ceo@example.com"));
+    assert_eq!(
+        ana.manager.as_ref().map(Email::as_str),
+        Some("ceo@example.com")
+    );
     let teams: Vec<&str> = ana.teams.iter().map(TeamName::as_str).collect();
     assert_eq!(teams, ["Mobile", "Platform"]);
     assert_eq!(ana.region.as_ref().map(|r| r.as_str()), Some("de"));
     assert!(ana.active);
-    let accounts: Vec<(Platform, &str)> =
-        ana.identities.iter().map(|i| (i.platform, i.user_id.as_str())).collect();
-    assert_eq!(accounts, [(Platform::Discord, "80351110224678912"), (Platform::Slack, "U0ANA0001")]);
+    let accounts: Vec<(Platform, &str)> = ana
+        .identities
+        .iter()
+        .map(|i| (i.platform, i.user_id.as_str()))
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            (Platform::Discord, "80351110224678912"),
+            (Platform::Slack, "U0ANA0001")
+        ]
+    );
     assert_eq!(ana.created_at, db.clock.now());
 
-    assert_eq!(person(&people, "ben@example.com").name.as_str(), "山田 太郎");
+    assert_eq!(
+        person(&people, "ben@example.com").name.as_str(),
+        "山田 太郎"
+    );
     let zoe = person(&people, "zoe@example.com");
     assert_eq!(zoe.name.as_str(), "Zoë 🚀 Smith");
-    assert_eq!(zoe.timezone.as_str(), "Europe/Berlin", "an empty zone takes the default");
+    assert_eq!(
+        zoe.timezone.as_str(),
+        "Europe/Berlin",
+        "an empty zone takes the default"
+    );
     assert_eq!(zoe.region, None);
 }
 
@@ -105,9 +132,16 @@ async fn re_importing_the_same_file_changes_nothing() {
     let before = everyone(&db.store).await;
     db.clock.advance(Duration::hours(1));
     let report = import(&db.store, &org()).await;
-    assert!(report.created.is_empty() && report.updated.is_empty(), "{report:?}");
+    assert!(
+        report.created.is_empty() && report.updated.is_empty(),
+        "{report:?}"
+    );
     assert_eq!(report.unchanged, 4);
-    assert_eq!(everyone(&db.store).await, before, "not even updated_at moved");
+    assert_eq!(
+        everyone(&db.store).await,
+        before,
+        "not even updated_at moved"
+    );
 }
 
 #[tokio::test]
@@ -127,11 +161,25 @@ async fn a_re_import_updates_only_what_changed_and_keeps_absent_columns() {
     let ana = person(&people, "ana@example.com");
     assert_eq!(ana.name.as_str(), "Ana López-Díaz");
     assert_eq!(ana.teams, [TeamName::parse("Platform").unwrap()]);
-    assert_eq!(ana.timezone.as_str(), "Europe/Berlin", "an absent column keeps the value");
-    assert_eq!(ana.manager.as_ref().map(Email::as_str), Some("ceo@example.com"));
-    assert_eq!(ana.identities.len(), 2, "chat accounts are never removed by import");
+    assert_eq!(
+        ana.timezone.as_str(),
+        "Europe/Berlin",
+        "an absent column keeps the value"
+    );
+    assert_eq!(
+        ana.manager.as_ref().map(Email::as_str),
+        Some("ceo@example.com")
+    );
+    assert_eq!(
+        ana.identities.len(),
+        2,
+        "chat accounts are never removed by import"
+    );
     assert_eq!(ana.updated_at, ana.created_at + Duration::hours(1));
-    assert_eq!(person(&people, "ben@example.com").updated_at, ana.created_at);
+    assert_eq!(
+        person(&people, "ben@example.com").updated_at,
+        ana.created_at
+    );
 }
 
 #[tokio::test]
@@ -165,8 +213,14 @@ async fn deactivate_missing_deactivates_and_a_later_import_reactivates() {
         deactivate_missing: true,
         ..options()
     };
-    let report = import_with(&db.store, keep, &options, Commit::Write).await.unwrap();
-    let gone: Vec<&str> = report.deactivated.iter().map(|p| p.email.as_str()).collect();
+    let report = import_with(&db.store, keep, &options, Commit::Write)
+        .await
+        .unwrap();
+    let gone: Vec<&str> = report
+        .deactivated
+        .iter()
+        .map(|p| p.email.as_str())
+        .collect();
     assert_eq!(gone, ["ben@example.com", "zoe@example.com"]);
     let active = db
         .store
@@ -177,7 +231,11 @@ async fn deactivate_missing_deactivates_and_a_later_import_reactivates() {
         .await
         .unwrap();
     assert_eq!(active.len(), 2);
-    assert_eq!(everyone(&db.store).await.len(), 4, "deactivation never deletes");
+    assert_eq!(
+        everyone(&db.store).await.len(),
+        4,
+        "deactivation never deletes"
+    );
 
     let report = import(&db.store, "email,name\nben@example.com,山田 太郎\n").await;
     assert_eq!(report.updated[0].fields, ["active"]);
@@ -187,7 +245,9 @@ async fn deactivate_missing_deactivates_and_a_later_import_reactivates() {
 #[tokio::test]
 async fn a_dry_run_reports_the_change_and_writes_nothing() {
     let db = TestDb::new().await;
-    let report = import_with(&db.store, &org(), &options(), Commit::DryRun).await.unwrap();
+    let report = import_with(&db.store, &org(), &options(), Commit::DryRun)
+        .await
+        .unwrap();
     assert!(report.dry_run);
     assert_eq!(report.created.len(), 4);
     assert!(everyone(&db.store).await.is_empty());
@@ -210,7 +270,12 @@ async fn an_import_with_a_problem_changes_nothing() {
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, 3);
     assert_eq!(everyone(&db.store).await, before);
-    assert!(!db.store.team_exists(&TeamName::parse("New Team").unwrap()).await.unwrap());
+    assert!(
+        !db.store
+            .team_exists(&TeamName::parse("New Team").unwrap())
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -227,7 +292,11 @@ async fn people_are_listed_by_team_regardless_of_case_and_teams_count_active_mem
         .unwrap();
     let emails: Vec<&str> = platform.iter().map(|p| p.email.as_str()).collect();
     assert_eq!(emails, ["ana@example.com", "ben@example.com"]);
-    assert_eq!(platform[0].teams.len(), 2, "a listed person shows all their teams");
+    assert_eq!(
+        platform[0].teams.len(),
+        2,
+        "a listed person shows all their teams"
+    );
 
     let teams = db.store.teams().await.unwrap();
     let counts: Vec<(&str, u64)> = teams.iter().map(|t| (t.name.as_str(), t.members)).collect();
@@ -240,13 +309,20 @@ async fn a_large_import_spans_several_statements_and_arrives_whole() {
     let mut csv = String::from("email,name,manager_email,team,slack_user_id\n");
     csv.push_str("boss@example.com,Boss,,Everyone,U0BOSS\n");
     for n in 0..9_000 {
-        csv.push_str(&format!("p{n}@example.com,Person {n},boss@example.com,Team {},U{n:08}\n", n % 40));
+        csv.push_str(&format!(
+            "p{n}@example.com,Person {n},boss@example.com,Team {},U{n:08}\n",
+            n % 40
+        ));
     }
     let report = import(&db.store, &csv).await;
     assert_eq!(report.created.len(), 9_001);
     let people = everyone(&db.store).await;
     assert_eq!(people.len(), 9_001);
-    assert!(people.iter().all(|p| p.identities.len() == 1 && p.teams.len() == 1));
+    assert!(
+        people
+            .iter()
+            .all(|p| p.identities.len() == 1 && p.teams.len() == 1)
+    );
     assert_eq!(db.store.teams().await.unwrap().len(), 41);
 }
 
@@ -288,12 +364,26 @@ async fn sqlite_runs_in_wal_with_full_sync_and_foreign_keys() {
     if db.backend_of() != TestBackend::Sqlite {
         return;
     }
-    let Store::Sqlite(store) = &db.store else { unreachable!() };
+    let Store::Sqlite(store) = &db.store else {
+        unreachable!()
+    };
     let mut conn = store.pool().acquire().await.unwrap();
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await.unwrap();
-    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
-    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
-    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(journal, "wal");
     assert_eq!(synchronous, 2, "FULL");
     assert_eq!(foreign_keys, 1);

@@ -68,7 +68,6 @@ pub(crate) async fn people(
     assemble(rows, memberships, identities).map_err(StoreError::Unexpected)
 }
 
-
 /// Every team with its number of active members, ordered by name.
 pub(crate) async fn teams(
     conn: &mut <Db as sqlx::Database>::Connection,
@@ -86,8 +85,9 @@ pub(crate) async fn teams(
     rows.into_iter()
         .map(|(name, members)| {
             Ok(Team {
-                name: TeamName::parse(&name)
-                    .map_err(|invalid| anyhow::anyhow!("a stored team name is invalid: {invalid}"))?,
+                name: TeamName::parse(&name).map_err(|invalid| {
+                    anyhow::anyhow!("a stored team name is invalid: {invalid}")
+                })?,
                 members: u64::try_from(members).unwrap_or_default(),
             })
         })
@@ -100,10 +100,11 @@ pub(crate) async fn team_exists(
     conn: &mut <Db as sqlx::Database>::Connection,
     name: &TeamName,
 ) -> Result<bool, StoreError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE lower(name) = lower($1)")
-        .bind(name.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(classify("looking up a team"))?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM teams WHERE lower(name) = lower($1)")
+            .bind(name.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(classify("looking up a team"))?;
     Ok(found.is_some())
 }

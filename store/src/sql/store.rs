@@ -5,7 +5,9 @@ use std::sync::Arc;
 use rhythm_domain::clock::Clock;
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
-use rhythm_domain::ports::{Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError};
+use rhythm_domain::ports::{
+    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError,
+};
 use sqlx::Pool;
 
 use super::{BEGIN_WRITE, Db, LOCK_DIRECTORY, MIGRATIONS_TABLE_EXISTS, MIGRATOR, read, write};
@@ -21,7 +23,9 @@ pub struct SqlStore {
 
 impl std::fmt::Debug for SqlStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqlStore").field("pool", &self.pool).finish_non_exhaustive()
+        f.debug_struct("SqlStore")
+            .field("pool", &self.pool)
+            .finish_non_exhaustive()
     }
 }
 
@@ -50,11 +54,13 @@ impl SqlStore {
             .await
             .map_err(classify("looking for the migrations table"))?;
         let applied: Vec<i64> = if exists.is_some() {
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = $1 ORDER BY version")
-                .bind(true)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(classify("reading applied migrations"))?
+            sqlx::query_scalar(
+                "SELECT version FROM _sqlx_migrations WHERE success = $1 ORDER BY version",
+            )
+            .bind(true)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(classify("reading applied migrations"))?
         } else {
             Vec::new()
         };
@@ -127,7 +133,9 @@ impl Directory for SqlStore {
             return Ok(Ok(plan));
         }
         write::apply(&mut tx, &plan, self.now_millis(), progress).await?;
-        tx.commit().await.map_err(classify("committing the import"))?;
+        tx.commit()
+            .await
+            .map_err(classify("committing the import"))?;
         Ok(Ok(plan))
     }
 }

@@ -105,7 +105,10 @@ async fn delete_for(
     for chunk in ids.chunks(rows_per_statement(1) - 1) {
         let mut query = QueryBuilder::<Db>::new(sql);
         if let Some(platform) = platform {
-            query.push(" platform = ").push_bind(platform.as_str()).push(" AND");
+            query
+                .push(" platform = ")
+                .push_bind(platform.as_str())
+                .push(" AND");
         }
         query.push(" person_id IN (");
         let mut list = query.separated(", ");
@@ -205,7 +208,13 @@ async fn write_identities(
                 claims.push((platform, user_id, person));
             }
         }
-        delete_for(conn, "DELETE FROM chat_identities WHERE", Some(platform), &released).await?;
+        delete_for(
+            conn,
+            "DELETE FROM chat_identities WHERE",
+            Some(platform),
+            &released,
+        )
+        .await?;
     }
     for chunk in claims.chunks(rows_per_statement(4)) {
         let mut query = QueryBuilder::<Db>::new(
@@ -229,7 +238,10 @@ async fn write_identities(
 async fn deactivate(conn: &mut Connection, plan: &ImportPlan, now: i64) -> Result<(), StoreError> {
     for chunk in plan.deactivate.chunks(rows_per_statement(1) - 2) {
         let mut query = QueryBuilder::<Db>::new("UPDATE people SET active = ");
-        query.push_bind(false).push(", updated_at = ").push_bind(now);
+        query
+            .push_bind(false)
+            .push(", updated_at = ")
+            .push_bind(now);
         query.push(" WHERE email IN (");
         let mut list = query.separated(", ");
         for person in chunk {
