@@ -11,7 +11,9 @@ pub struct HumanDuration(Duration);
 
 /// Why a duration could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not a duration: {reason} (write it like \"30s\", \"5m\", \"4h\", \"7d\" or \"1h30m\")")]
+#[error(
+    "`{input}` is not a duration: {reason} (write it like \"30s\", \"5m\", \"4h\", \"7d\" or \"1h30m\")"
+)]
 pub struct DurationError {
     input: String,
     reason: &'static str,
@@ -32,11 +34,15 @@ impl HumanDuration {
         let mut last_unit = u64::MAX;
         let mut rest = text;
         while !rest.is_empty() {
-            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits == 0 {
                 return Err(fail("a number must come before each unit"));
             }
-            let number: u64 = rest[..digits].parse().map_err(|_| fail("the number is too large"))?;
+            let number: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| fail("the number is too large"))?;
             let unit = match rest[digits..].chars().next() {
                 Some('s') => 1,
                 Some('m') => 60,
@@ -120,9 +126,21 @@ mod tests {
 
     #[test]
     fn malformed_durations_are_refused_with_the_reason() {
-        for bad in ["", "5", "h", "5x", "1m1h", "1h1h", "-5m", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "5",
+            "h",
+            "5x",
+            "1m1h",
+            "1h1h",
+            "-5m",
+            "99999999999999999999d",
+        ] {
             let error = HumanDuration::parse(bad).unwrap_err();
-            assert!(error.to_string().contains("is not a duration"), "{bad}: {error}");
+            assert!(
+                error.to_string().contains("is not a duration"),
+                "{bad}: {error}"
+            );
         }
     }
 

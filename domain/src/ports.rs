@@ -70,7 +70,8 @@ pub trait Directory: Send + Sync {
     fn teams(&self) -> impl Future<Output = Result<Vec<Team>, StoreError>> + Send;
 
     /// Whether a team of this name exists (case-insensitive).
-    fn team_exists(&self, name: &TeamName) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn team_exists(&self, name: &TeamName)
+    -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Runs `plan` against a snapshot taken inside one write transaction and, if it returns a
     /// plan and `commit` is [`Commit::Write`], applies it there with its audit entry: all of

@@ -13,8 +13,8 @@ CREATE TABLE people (
     name          TEXT    NOT NULL,
     timezone      TEXT    NOT NULL,
     role          TEXT    NOT NULL CHECK (role IN ('employee', 'manager', 'hr_admin')),
-    -- Deferred, so an import can insert a report before their manager in one transaction.
-    manager_email TEXT    REFERENCES people (email) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    -- Checked at the end of each statement: an import writes managers before their reports.
+    manager_email TEXT    REFERENCES people (email) ON UPDATE CASCADE,
     region        TEXT,
     active        BOOLEAN NOT NULL DEFAULT TRUE,
     created_at    BIGINT  NOT NULL,

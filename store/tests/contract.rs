@@ -327,6 +327,29 @@ async fn a_large_import_spans_several_statements_and_arrives_whole() {
 }
 
 #[tokio::test]
+async fn reports_may_come_before_their_managers_even_across_statements() {
+    let db = TestDb::new().await;
+    // p0 reports to p1, who reports to p2 …: every row names a manager further down.
+    let mut csv = String::from("email,name,manager_email\n");
+    let chain = 8_000;
+    for n in 0..chain {
+        let manager = if n + 1 < chain {
+            format!("p{}@example.com", n + 1)
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!("p{n}@example.com,Person {n},{manager}\n"));
+    }
+    assert_eq!(import(&db.store, &csv).await.created.len(), chain);
+    let people = everyone(&db.store).await;
+    let first = person(&people, "p0@example.com");
+    assert_eq!(
+        first.manager.as_ref().map(Email::as_str),
+        Some("p1@example.com")
+    );
+}
+
+#[tokio::test]
 async fn concurrent_imports_are_serialised_and_both_land() {
     let db = TestDb::new().await;
     let first = "email,name,team\na@example.com,A,One\n";

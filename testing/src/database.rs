@@ -60,12 +60,17 @@ impl TestDb {
 
     /// A fresh database on the selected backend, not migrated.
     pub async fn unmigrated() -> Self {
-        Self::create_unmigrated().await.expect("creating a test database")
+        Self::create_unmigrated()
+            .await
+            .expect("creating a test database")
     }
 
     async fn create() -> anyhow::Result<Self> {
         let db = Self::create_unmigrated().await?;
-        db.store.migrate().await.context("migrating the test database")?;
+        db.store
+            .migrate()
+            .await
+            .context("migrating the test database")?;
         Ok(db)
     }
 
@@ -145,9 +150,9 @@ impl PostgresDatabase {
             NEXT.fetch_add(1, Ordering::Relaxed),
             Utc::now().timestamp_micros() % 1_000_000
         );
-        let mut admin = sqlx::PgConnection::connect(server)
-            .await
-            .with_context(|| format!("RHYTHM_TEST_DATABASE_URL is set but {server} cannot be reached"))?;
+        let mut admin = sqlx::PgConnection::connect(server).await.with_context(|| {
+            format!("RHYTHM_TEST_DATABASE_URL is set but {server} cannot be reached")
+        })?;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut admin)
             .await
@@ -166,7 +171,9 @@ impl PostgresDatabase {
     /// runtime may be shutting down.
     fn drop_now(self) {
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             runtime.block_on(async {
                 let mut admin = sqlx::PgConnection::connect(&self.server).await?;
                 sqlx::query(sqlx::AssertSqlSafe(format!(

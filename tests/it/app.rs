@@ -16,11 +16,18 @@ async fn spawn_app() -> Running {
     let db = TestDb::new().await;
     let mut settings = Settings::default();
     settings.http.listen = "127.0.0.1:0".parse().unwrap();
-    let app = App::with_store(&settings, db.store.clone()).await.expect("the app binds");
+    let app = App::with_store(&settings, db.store.clone())
+        .await
+        .expect("the app binds");
     let base = format!("http://{}", app.address());
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(app.run(shutdown.clone()));
-    Running { base, shutdown, task, db }
+    Running {
+        base,
+        shutdown,
+        task,
+        db,
+    }
 }
 
 #[tokio::test]
@@ -43,23 +50,43 @@ async fn readyz_fails_when_the_database_is_gone() {
     assert_eq!(ready.status(), 503);
     assert!(ready.text().await.unwrap().contains("database"));
     let health = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
-    assert_eq!(health.status(), 200, "liveness does not depend on the database");
+    assert_eq!(
+        health.status(),
+        200,
+        "liveness does not depend on the database"
+    );
 }
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_in_prometheus_format() {
     let app = spawn_app().await;
     reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
-    let missing = reqwest::get(format!("{}/no/such/page", app.base)).await.unwrap();
+    let missing = reqwest::get(format!("{}/no/such/page", app.base))
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
     let metrics = reqwest::get(format!("{}/metrics", app.base)).await.unwrap();
     assert_eq!(metrics.status(), 200);
-    assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(
+        metrics.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
     let text = metrics.text().await.unwrap();
-    assert!(text.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"), "{text}");
-    assert!(text.contains("route=\"unmatched\",status=\"404\""), "{text}");
+    assert!(
+        text.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("route=\"unmatched\",status=\"404\""),
+        "{text}"
+    );
     assert!(text.contains("rhythm_build_info{version="), "{text}");
-    assert!(!text.contains("/no/such/page"), "raw paths never become labels");
+    assert!(
+        !text.contains("/no/such/page"),
+        "raw paths never become labels"
+    );
 }
 
 #[tokio::test]

@@ -14,9 +14,19 @@ async fn migrate_reports_what_it_applied_and_is_safe_to_repeat() {
     };
     let first = rhythm.run(&["migrate"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(first.stdout.contains("Applied 1 migration(s): 0001_directory."), "{}", first.stdout);
+    assert!(
+        first
+            .stdout
+            .contains("Applied 1 migration(s): 0001_directory."),
+        "{}",
+        first.stdout
+    );
     let second = rhythm.run(&["migrate"]);
-    assert!(second.stdout.contains("The database is up to date"), "{}", second.stdout);
+    assert!(
+        second.stdout.contains("The database is up to date"),
+        "{}",
+        second.stdout
+    );
 }
 
 #[tokio::test]
@@ -24,8 +34,16 @@ async fn doctor_passes_on_a_migrated_database_without_platforms() {
     let rhythm = Rhythm::new().await;
     let run = rhythm.run(&["doctor"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("ok    migrations  all 1 applied"), "{}", run.stdout);
-    assert!(run.stdout.contains("warn  slack       not configured"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ok    migrations  all 1 applied"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("warn  slack       not configured"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test]
@@ -36,22 +54,40 @@ async fn doctor_fails_on_pending_migrations_and_half_configured_platforms() {
     };
     let run = rhythm.run_with(
         &["doctor", "--json"],
-        &[("SLACK_BOT_TOKEN", "xoxp-user-token"), ("DISCORD_TOKEN", "abc"), ("DISCORD_APPLICATION_ID", "80351110224678912")],
+        &[
+            ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+            ("DISCORD_TOKEN", "abc"),
+            ("DISCORD_APPLICATION_ID", "80351110224678912"),
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
     let checks: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let status = |name: &str| {
-        let check = checks.as_array().unwrap().iter().find(|c| c["check"] == name).unwrap();
-        (check["status"].as_str().unwrap().to_owned(), check["detail"].as_str().unwrap().to_owned())
+        let check = checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == name)
+            .unwrap();
+        (
+            check["status"].as_str().unwrap().to_owned(),
+            check["detail"].as_str().unwrap().to_owned(),
+        )
     };
     let (migrations, detail) = status("migrations");
     assert_eq!(migrations, "fail");
     assert!(detail.contains("run `rhythm migrate`"), "{detail}");
     let (slack, detail) = status("slack");
     assert_eq!(slack, "fail");
-    assert_eq!(detail, "socket mode: SLACK_BOT_TOKEN should start with xoxb-; SLACK_APP_TOKEN is not set");
+    assert_eq!(
+        detail,
+        "socket mode: SLACK_BOT_TOKEN should start with xoxb-; SLACK_APP_TOKEN is not set"
+    );
     assert_eq!(status("discord").0, "ok");
-    assert!(!run.stdout.contains("xoxp-user-token"), "a secret is printed");
+    assert!(
+        !run.stdout.contains("xoxp-user-token"),
+        "a secret is printed"
+    );
 }
 
 #[tokio::test]
@@ -59,7 +95,12 @@ async fn doctor_does_not_create_a_missing_sqlite_database() {
     let rhythm = Rhythm::new().await;
     let run = rhythm.run_with(&["doctor"], &[("DATABASE_URL", "sqlite://fresh.db")]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("fresh.db does not exist yet: `rhythm migrate` or `rhythm run` creates it"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("fresh.db does not exist yet: `rhythm migrate` or `rhythm run` creates it"),
+        "{}",
+        run.stdout
+    );
     assert!(!rhythm.dir.path().join("fresh.db").exists());
 }
 
@@ -80,17 +121,25 @@ async fn run_serves_health_and_stops_cleanly_on_sigterm() {
     let (address_tx, address_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
             if let Some(address) = event["http.address"].as_str() {
                 address_tx.send(address.to_owned()).ok();
             }
         }
     });
-    let address = address_rx.recv_timeout(Duration::from_secs(30)).expect("rhythm logs its address");
+    let address = address_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("rhythm logs its address");
 
-    let health = reqwest::get(format!("http://{address}/healthz")).await.unwrap();
+    let health = reqwest::get(format!("http://{address}/healthz"))
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
-    let ready = reqwest::get(format!("http://{address}/readyz")).await.unwrap();
+    let ready = reqwest::get(format!("http://{address}/readyz"))
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 200);
 
     let killed = std::process::Command::new("kill")
@@ -98,6 +147,9 @@ async fn run_serves_health_and_stops_cleanly_on_sigterm() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(0), "rhythm exits cleanly on SIGTERM");
 }

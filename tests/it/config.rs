@@ -15,7 +15,11 @@ async fn an_unknown_key_is_refused_by_name() {
     let (rhythm, path) = with_config("[database]\nurl = \"sqlite://x.db\"\npool_size = 3\n").await;
     let run = rhythm.run(&["--config", &path, "migrate"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("`database.pool_size`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`database.pool_size`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("unknown field"), "{}", run.stderr);
 }
 
@@ -24,8 +28,16 @@ async fn a_bad_value_is_refused_naming_the_key_and_the_file() {
     let (rhythm, path) = with_config("[people]\ndefault_timezone = \"Moon/Base\"\n").await;
     let run = rhythm.run(&["--config", &path, "migrate"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("`people.default_timezone`"), "{}", run.stderr);
-    assert!(run.stderr.contains("unknown time zone `Moon/Base`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`people.default_timezone`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("unknown time zone `Moon/Base`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("rhythm.toml"), "{}", run.stderr);
 
     let (rhythm, path) = with_config("[http]\nlisten = \"everywhere\"\n").await;
@@ -37,9 +49,16 @@ async fn a_bad_value_is_refused_naming_the_key_and_the_file() {
 #[tokio::test]
 async fn an_environment_override_is_checked_like_the_file() {
     let rhythm = Rhythm::new().await;
-    let run = rhythm.run_with(&["migrate"], &[("RHYTHM__DATABASE__MAX_CONNECTIONS", "lots")]);
+    let run = rhythm.run_with(
+        &["migrate"],
+        &[("RHYTHM__DATABASE__MAX_CONNECTIONS", "lots")],
+    );
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("`database.max_connections`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`database.max_connections`"),
+        "{}",
+        run.stderr
+    );
     let run = rhythm.run_with(&["migrate"], &[("RHYTHM__DATABASE__MAX_CONNECTIONS", "0")]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("between 1 and 1000"), "{}", run.stderr);
@@ -51,8 +70,16 @@ async fn a_token_in_the_file_is_refused_with_where_it_belongs() {
     let run = rhythm.run(&["--config", &path, "doctor"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("`slack.bot_token`"), "{}", run.stderr);
-    assert!(run.stderr.contains("set SLACK_BOT_TOKEN instead"), "{}", run.stderr);
-    assert!(!run.stderr.contains("xoxb-123"), "the secret is echoed: {}", run.stderr);
+    assert!(
+        run.stderr.contains("set SLACK_BOT_TOKEN instead"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("xoxb-123"),
+        "the secret is echoed: {}",
+        run.stderr
+    );
 
     let (rhythm, path) = with_config("[slack]\napi_url = \"xoxb-123-456-abc\"\n").await;
     let run = rhythm.run(&["--config", &path, "doctor"]);
@@ -72,16 +99,29 @@ async fn a_missing_config_file_is_bad_input() {
     let rhythm = Rhythm::new().await;
     let run = rhythm.run(&["--config", "missing.toml", "doctor"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("config file missing.toml does not exist"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("config file missing.toml does not exist"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test]
 async fn the_example_config_is_valid_and_config_rhythm_toml_is_read_by_default() {
     let rhythm = Rhythm::new().await;
-    let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/rhythm.example.toml"))
-        .expect("the example config exists");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/rhythm.example.toml"
+    ))
+    .expect("the example config exists");
     rhythm.file("config/rhythm.toml", &example);
     let run = rhythm.run(&["doctor"]);
-    assert!(run.stdout.contains("loaded from config/rhythm.toml"), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("loaded from config/rhythm.toml"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }

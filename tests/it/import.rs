@@ -22,13 +22,31 @@ async fn every_kind_of_bad_input_exits_2_names_the_line_and_changes_nothing() {
     let before = rhythm.people();
     let header = "email,name,timezone,role,manager_email,slack_user_id\n";
     let cases: [(&str, String, &str); 10] = [
-        ("a bad email", format!("{header}not-an-email,X,UTC,employee,,\n"), "line 2: email: `not-an-email` is not an email address"),
-        ("an unknown zone", format!("{header}x@example.com,X,Europe/Atlantis,employee,,\n"), "line 2: timezone: unknown time zone `Europe/Atlantis`"),
-        ("an unknown role", format!("{header}x@example.com,X,UTC,boss,,\n"), "line 2: role: unknown role `boss`"),
-        ("an unknown manager", format!("{header}x@example.com,X,UTC,employee,ghost@example.com,\n"), "line 2: manager_email: no person ghost@example.com in the file or in the directory"),
+        (
+            "a bad email",
+            format!("{header}not-an-email,X,UTC,employee,,\n"),
+            "line 2: email: `not-an-email` is not an email address",
+        ),
+        (
+            "an unknown zone",
+            format!("{header}x@example.com,X,Europe/Atlantis,employee,,\n"),
+            "line 2: timezone: unknown time zone `Europe/Atlantis`",
+        ),
+        (
+            "an unknown role",
+            format!("{header}x@example.com,X,UTC,boss,,\n"),
+            "line 2: role: unknown role `boss`",
+        ),
+        (
+            "an unknown manager",
+            format!("{header}x@example.com,X,UTC,employee,ghost@example.com,\n"),
+            "line 2: manager_email: no person ghost@example.com in the file or in the directory",
+        ),
         (
             "a manager cycle",
-            format!("{header}x@example.com,X,UTC,employee,y@example.com,\ny@example.com,Y,UTC,employee,x@example.com,\n"),
+            format!(
+                "{header}x@example.com,X,UTC,employee,y@example.com,\ny@example.com,Y,UTC,employee,x@example.com,\n"
+            ),
             "line 3: manager_email: managers form a cycle",
         ),
         (
@@ -46,14 +64,30 @@ async fn every_kind_of_bad_input_exits_2_names_the_line_and_changes_nothing() {
             format!("{header}x@example.com,X,UTC,employee,,U0ANA0001\n"),
             "line 2: slack_user_id: U0ANA0001 already belongs to ana@example.com in the directory",
         ),
-        ("an unknown column", "email,name,shoe_size\nx@example.com,X,42\n".to_owned(), "line 1: shoe_size: unknown column"),
-        ("a short row", format!("{header}x@example.com,X\n"), "line 2: row: expected 6 fields, found 2"),
+        (
+            "an unknown column",
+            "email,name,shoe_size\nx@example.com,X,42\n".to_owned(),
+            "line 1: shoe_size: unknown column",
+        ),
+        (
+            "a short row",
+            format!("{header}x@example.com,X\n"),
+            "line 2: row: expected 6 fields, found 2",
+        ),
     ];
     for (what, csv, expected) in cases {
         let run = rhythm.import(&csv, &[]);
         assert_eq!(run.code, 2, "{what}: exit code; stderr: {}", run.stderr);
-        assert!(run.stderr.contains(expected), "{what}: expected `{expected}` in:\n{}", run.stderr);
-        assert!(run.stderr.contains("nothing was changed"), "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{what}: expected `{expected}` in:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("nothing was changed"),
+            "{what}: {}",
+            run.stderr
+        );
         assert_eq!(rhythm.people(), before, "{what}: the directory changed");
     }
 }
@@ -64,7 +98,12 @@ async fn re_importing_is_idempotent() {
     let before = rhythm.people();
     let run = rhythm.import(ORG, &[]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("0 created, 0 updated, 0 deactivated, 4 unchanged"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("0 created, 0 updated, 0 deactivated, 4 unchanged"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(rhythm.people(), before);
 }
 
@@ -85,7 +124,11 @@ async fn a_dry_run_names_each_change_and_writes_nothing() {
         "would deactivate  zoe@example.com  Zoë 🚀 Smith",
         "would create 1, update 1, deactivate 3; 0 unchanged. Nothing was changed.",
     ] {
-        assert!(run.stdout.contains(line), "missing `{line}` in:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(line),
+            "missing `{line}` in:\n{}",
+            run.stdout
+        );
     }
     assert_eq!(rhythm.people(), before);
 }
@@ -117,7 +160,11 @@ async fn deactivate_missing_keeps_people_but_marks_them_inactive() {
         ]
     );
     let run = rhythm.run(&["people", "list", "--active"]);
-    assert!(run.stdout.contains("2 people (2 active)."), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2 people (2 active)."),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test]
@@ -125,20 +172,40 @@ async fn people_list_json_has_the_documented_shape_and_utf8_names_round_trip() {
     let rhythm = with_org().await;
     let people = rhythm.people();
     let zoe = &people[3];
-    for key in ["email", "name", "timezone", "role", "manager_email", "teams", "active"] {
+    for key in [
+        "email",
+        "name",
+        "timezone",
+        "role",
+        "manager_email",
+        "teams",
+        "active",
+    ] {
         assert!(zoe.get(key).is_some(), "`{key}` missing from {zoe}");
     }
     assert_eq!(zoe["name"], "Zoë 🚀 Smith");
     assert_eq!(people[1]["name"], "山田 太郎");
-    assert_eq!(people[0]["teams"], serde_json::json!(["Mobile", "Platform"]));
+    assert_eq!(
+        people[0]["teams"],
+        serde_json::json!(["Mobile", "Platform"])
+    );
     assert_eq!(people[0]["manager_email"], "ceo@example.com");
 
     let run = rhythm.run(&["people", "list", "--team", "MOBILE"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("Zoë 🚀 Smith") && !run.stdout.contains("山田"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Zoë 🚀 Smith") && !run.stdout.contains("山田"),
+        "{}",
+        run.stdout
+    );
     let run = rhythm.run(&["people", "list", "--team", "Sales"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no team named `Sales`; the teams are: Leadership, Mobile, Platform"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("no team named `Sales`; the teams are: Leadership, Mobile, Platform"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test]
@@ -146,7 +213,11 @@ async fn a_missing_file_is_bad_input() {
     let rhythm = Rhythm::new().await;
     let run = rhythm.run(&["people", "import", "--csv", "nowhere.csv"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot open nowhere.csv"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot open nowhere.csv"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test]

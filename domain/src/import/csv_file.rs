@@ -79,10 +79,18 @@ impl Layout {
         }
         for required in ["email", "name"] {
             if layout.slot(required).is_none() {
-                problems.push(Problem::new(1, required, "this column is required in the header"));
+                problems.push(Problem::new(
+                    1,
+                    required,
+                    "this column is required in the header",
+                ));
             }
         }
-        if problems.is_empty() { Ok(layout) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(layout)
+        } else {
+            Err(problems)
+        }
     }
 
     fn slot(&self, column: &str) -> Option<usize> {
@@ -145,7 +153,8 @@ impl Cells<'_> {
         match self.parse(column, parse)? {
             Some(value) => Some(value),
             None => {
-                self.problems.push(Problem::new(line, column, "this cell is required"));
+                self.problems
+                    .push(Problem::new(line, column, "this cell is required"));
                 None
             }
         }
@@ -169,13 +178,18 @@ impl LineCounter<'_> {
         let Some(position) = position else {
             return self.line;
         };
-        let mut start = usize::try_from(position.byte()).unwrap_or(usize::MAX).min(self.data.len());
+        let mut start = usize::try_from(position.byte())
+            .unwrap_or(usize::MAX)
+            .min(self.data.len());
         // Skip the line ends before the record (and blank lines, which csv skips too).
         while matches!(self.data.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
         if start > self.offset {
-            let newlines = self.data[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            let newlines = self.data[self.offset..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             self.line += newlines as u64;
             self.offset = start;
         }
@@ -200,15 +214,21 @@ pub struct ReadRows {
 /// encoding of a line, an I/O error) is an `Err`.
 pub fn read_rows(mut input: impl Read) -> Result<ReadRows, Vec<Problem>> {
     let mut data = Vec::new();
-    input
-        .read_to_end(&mut data)
-        .map_err(|error| vec![Problem::new(1, "file", format!("cannot read the file: {error}"))])?;
+    input.read_to_end(&mut data).map_err(|error| {
+        vec![Problem::new(
+            1,
+            "file",
+            format!("cannot read the file: {error}"),
+        )]
+    })?;
     let mut lines = LineCounter {
         data: &data,
         offset: 0,
         line: 1,
     };
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(&data[..]);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(&data[..]);
     let header = reader
         .byte_headers()
         .map_err(|error| vec![Problem::new(1, "row", error.to_string())])?
@@ -217,7 +237,10 @@ pub fn read_rows(mut input: impl Read) -> Result<ReadRows, Vec<Problem>> {
         return Err(vec![Problem::new(
             1,
             "header",
-            format!("the file is empty; the first line must name the columns, such as {}", COLUMNS.join(",")),
+            format!(
+                "the file is empty; the first line must name the columns, such as {}",
+                COLUMNS.join(",")
+            ),
         )]);
     }
     let layout = Layout::read(&header)?;
@@ -267,8 +290,12 @@ fn read_row(cells: &mut Cells<'_>) -> Option<ImportRow> {
     let manager = cells.parse("manager_email", Email::parse);
     let teams = cells.parse("team", TeamName::parse_list);
     let region = cells.parse("region", Region::parse);
-    let slack = cells.parse("slack_user_id", |text| ChatUserId::parse(Platform::Slack, text));
-    let discord = cells.parse("discord_user_id", |text| ChatUserId::parse(Platform::Discord, text));
+    let slack = cells.parse("slack_user_id", |text| {
+        ChatUserId::parse(Platform::Slack, text)
+    });
+    let discord = cells.parse("discord_user_id", |text| {
+        ChatUserId::parse(Platform::Discord, text)
+    });
     let email = email?;
     Some(ImportRow {
         line: cells.line,

@@ -80,8 +80,11 @@ pub fn plan(
     snapshot: &DirectorySnapshot,
     options: &ImportOptions,
 ) -> Result<ImportPlan, Vec<Problem>> {
-    let directory: HashMap<&Email, &Person> =
-        snapshot.people.iter().map(|person| (&person.email, person)).collect();
+    let directory: HashMap<&Email, &Person> = snapshot
+        .people
+        .iter()
+        .map(|person| (&person.email, person))
+        .collect();
     let mut problems = Vec::new();
     let rows = first_of_each_email(rows, &mut problems);
     let in_file: HashMap<&Email, &ImportRow> = rows.iter().map(|row| (&row.email, *row)).collect();
@@ -95,7 +98,7 @@ pub fn plan(
     }
 
     let mut plan = ImportPlan::default();
-    for row in &rows {
+    for row in managers_first(&rows, snapshot) {
         match directory.get(&row.email) {
             None => plan.changes.push(created(row, options)),
             Some(person) => match updated(row, person) {
@@ -118,8 +121,55 @@ pub fn plan(
     Ok(plan)
 }
 
+/// The rows ordered so that each person's manager, if in the file, comes before them: the
+/// store checks the manager reference at the end of each statement, and writes in this
+/// order. Call only once the rows are known to have no manager cycle.
+fn managers_first<'r>(rows: &[&'r ImportRow], snapshot: &DirectorySnapshot) -> Vec<&'r ImportRow> {
+    let in_file: HashMap<&Email, &ImportRow> = rows.iter().map(|row| (&row.email, *row)).collect();
+    let stored: HashMap<&Email, Option<&Email>> = snapshot
+        .people
+        .iter()
+        .map(|person| (&person.email, person.manager.as_ref()))
+        .collect();
+    let manager_of = |email: &Email| -> Option<&Email> {
+        match in_file.get(email) {
+            Some(row) => match &row.manager {
+                Some(manager) => manager.as_ref(),
+                None => stored.get(email).copied().flatten(),
+            },
+            None => None,
+        }
+    };
+    // Depth in the file's part of the management chain: 0 for someone whose manager is not
+    // in the file. Memoised, so the whole pass is linear.
+    let mut depth: HashMap<&Email, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let mut chain = vec![&row.email];
+        while let Some(manager) = manager_of(chain[chain.len() - 1]) {
+            if depth.contains_key(manager) || !in_file.contains_key(manager) {
+                break;
+            }
+            chain.push(manager);
+        }
+        let top = chain[chain.len() - 1];
+        let mut level = manager_of(top)
+            .and_then(|manager| depth.get(manager))
+            .map_or(0, |d| d + 1);
+        for email in chain.into_iter().rev() {
+            depth.entry(email).or_insert(level);
+            level += 1;
+        }
+    }
+    let mut ordered = rows.to_vec();
+    ordered.sort_by_key(|row| depth[&row.email]);
+    ordered
+}
+
 /// Keeps the first row of each email and reports the repeats.
-fn first_of_each_email<'r>(rows: &'r [ImportRow], problems: &mut Vec<Problem>) -> Vec<&'r ImportRow> {
+fn first_of_each_email<'r>(
+    rows: &'r [ImportRow],
+    problems: &mut Vec<Problem>,
+) -> Vec<&'r ImportRow> {
     let mut first_line: HashMap<&Email, u64> = HashMap::with_capacity(rows.len());
     let mut kept = Vec::with_capacity(rows.len());
     for row in rows {
@@ -257,9 +307,12 @@ fn check_chat_ids(rows: &[&ImportRow], snapshot: &DirectorySnapshot, problems: &
         }
     }
     let claims = rows.iter().flat_map(|row| {
-        [(Platform::Slack, &row.slack), (Platform::Discord, &row.discord)]
-            .into_iter()
-            .filter_map(move |(platform, id)| Some((*row, platform, id.as_ref()?)))
+        [
+            (Platform::Slack, &row.slack),
+            (Platform::Discord, &row.discord),
+        ]
+        .into_iter()
+        .filter_map(move |(platform, id)| Some((*row, platform, id.as_ref()?)))
     });
     // A row that sets someone's account on a platform releases the one they had there, so
     // two people may swap ids in one file.
@@ -318,9 +371,15 @@ fn updated(row: &ImportRow, person: &Person) -> Option<PersonChange> {
     };
     let timezone = row.timezone.unwrap_or(person.timezone);
     let role = row.role.unwrap_or(person.role);
-    let manager = row.manager.clone().unwrap_or_else(|| person.manager.clone());
+    let manager = row
+        .manager
+        .clone()
+        .unwrap_or_else(|| person.manager.clone());
     let region = row.region.clone().unwrap_or_else(|| person.region.clone());
-    let teams = row.teams.clone().filter(|teams| !same_teams(teams, &person.teams));
+    let teams = row
+        .teams
+        .clone()
+        .filter(|teams| !same_teams(teams, &person.teams));
     let identities: Vec<_> = claims_of(row)
         .into_iter()
         .filter(|(platform, id)| {

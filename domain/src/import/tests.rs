@@ -17,7 +17,11 @@ fn problems_in(csv: &str) -> Vec<String> {
     problems_against(csv, &DirectorySnapshot::default(), &options())
 }
 
-fn problems_against(csv: &str, snapshot: &DirectorySnapshot, options: &ImportOptions) -> Vec<String> {
+fn problems_against(
+    csv: &str,
+    snapshot: &DirectorySnapshot,
+    options: &ImportOptions,
+) -> Vec<String> {
     let problems = match read_rows(csv.as_bytes()) {
         Err(problems) => problems,
         Ok(read) => plan_file(&read, snapshot, options).expect_err("the file is refused"),
@@ -112,7 +116,10 @@ fn an_unknown_or_repeated_column_and_missing_required_ones_are_refused() {
 fn an_empty_file_is_refused_naming_the_header() {
     let problems = problems_in("");
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].starts_with("line 1: header: the file is empty"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("line 1: header: the file is empty"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -134,7 +141,10 @@ fn a_cell_that_is_not_utf8_is_refused() {
         .iter()
         .map(ToString::to_string)
         .collect();
-    assert_eq!(problems, ["line 2: name: this cell is not UTF-8 text; save the file as CSV UTF-8"]);
+    assert_eq!(
+        problems,
+        ["line 2: name: this cell is not UTF-8 text; save the file as CSV UTF-8"]
+    );
 }
 
 #[test]
@@ -158,7 +168,9 @@ fn quoted_cells_bom_crlf_and_any_column_order_are_read() {
 #[test]
 fn a_duplicate_email_is_refused_naming_the_first_line() {
     assert_eq!(
-        problems_in("email,name\nana@example.com,Ana\nben@example.com,Ben\nANA@example.com,Ana again\n"),
+        problems_in(
+            "email,name\nana@example.com,Ana\nben@example.com,Ben\nANA@example.com,Ana again\n"
+        ),
         ["line 4: email: ana@example.com appears again; it is first on line 2"]
     );
 }
@@ -172,7 +184,9 @@ fn a_manager_must_be_in_the_file_or_the_directory() {
     let known = directory(vec![stored("boss@example.com", None, None)]);
     assert_eq!(
         problems_against(csv, &known, &options()),
-        ["line 3: manager_email: no person ghost@example.com in the file or in the directory; add a row for them"]
+        [
+            "line 3: manager_email: no person ghost@example.com in the file or in the directory; add a row for them"
+        ]
     );
 }
 
@@ -205,12 +219,18 @@ fn a_manager_cycle_is_refused_on_every_line_it_passes() {
 #[test]
 fn a_cycle_through_the_directory_is_found_too() {
     // boss manages nobody in the file, but the directory says boss reports to ana.
-    let known = directory(vec![stored("boss@example.com", Some("ana@example.com"), None)]);
+    let known = directory(vec![stored(
+        "boss@example.com",
+        Some("ana@example.com"),
+        None,
+    )]);
     let csv = "email,name,manager_email\nana@example.com,Ana,boss@example.com\n";
     let problems = problems_against(csv, &known, &options());
     assert_eq!(
         problems,
-        ["line 2: manager_email: managers form a cycle: ana@example.com → boss@example.com → ana@example.com"]
+        [
+            "line 2: manager_email: managers form a cycle: ana@example.com → boss@example.com → ana@example.com"
+        ]
     );
 }
 
@@ -240,7 +260,10 @@ fn deactivating_a_manager_who_still_has_reports_is_refused() {
     };
     let problems = problems_against(csv, &known, &options);
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].contains("--deactivate-missing would deactivate a manager"), "{problems:?}");
+    assert!(
+        problems[0].contains("--deactivate-missing would deactivate a manager"),
+        "{problems:?}"
+    );
 }
 
 #[test]

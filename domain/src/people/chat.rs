@@ -1,7 +1,9 @@
 use super::Invalid;
 
 /// A chat platform Rhythm talks on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     /// Slack (user ids like `U024BE7LH`).
@@ -27,7 +29,9 @@ impl Platform {
         Self::ALL
             .into_iter()
             .find(|platform| platform.as_str().eq_ignore_ascii_case(input.trim()))
-            .ok_or_else(|| Invalid::new(format!("unknown platform `{input}`: use slack or discord")))
+            .ok_or_else(|| {
+                Invalid::new(format!("unknown platform `{input}`: use slack or discord"))
+            })
     }
 }
 
@@ -51,7 +55,9 @@ impl ChatUserId {
             Platform::Slack => {
                 (3..=21).contains(&text.len())
                     && text.starts_with(['U', 'W'])
-                    && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             }
             Platform::Discord => {
                 (17..=20).contains(&text.len()) && text.chars().all(|c| c.is_ascii_digit())
@@ -60,9 +66,13 @@ impl ChatUserId {
         if !valid {
             let shape = match platform {
                 Platform::Slack => "a Slack member id starts with U or W, as in U024BE7LH",
-                Platform::Discord => "a Discord user id is 17 to 20 digits, as in 80351110224678912",
+                Platform::Discord => {
+                    "a Discord user id is 17 to 20 digits, as in 80351110224678912"
+                }
             };
-            return Err(Invalid::new(format!("`{text}` is not a {platform} user id: {shape}")));
+            return Err(Invalid::new(format!(
+                "`{text}` is not a {platform} user id: {shape}"
+            )));
         }
         Ok(Self(text.to_owned()))
     }

@@ -11,7 +11,11 @@ impl Email {
     /// Reads an address such as `ana@example.com`.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let text = input.trim();
-        let fail = |why: &str| Err(Invalid::new(format!("`{text}` is not an email address: {why}")));
+        let fail = |why: &str| {
+            Err(Invalid::new(format!(
+                "`{text}` is not an email address: {why}"
+            )))
+        };
         if text.is_empty() {
             return Err(Invalid::new("an email address is required"));
         }
@@ -24,7 +28,9 @@ impl Email {
         if local.is_empty() || local.len() > 64 {
             return fail("the part before @ must have 1 to 64 characters");
         }
-        if !local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        if !local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
             || local.starts_with('.')
             || local.ends_with('.')
             || local.contains("..")

@@ -3,7 +3,9 @@ use super::{Invalid, string_newtype};
 /// Refuses control characters (tabs, newlines, NUL …), which break tables and chat text.
 fn refuse_control(text: &str, what: &str) -> Result<(), Invalid> {
     if text.chars().any(char::is_control) {
-        return Err(Invalid::new(format!("{what} must not contain control characters")));
+        return Err(Invalid::new(format!(
+            "{what} must not contain control characters"
+        )));
     }
     Ok(())
 }
@@ -105,7 +107,9 @@ impl Region {
         let text = input.trim();
         let valid = !text.is_empty()
             && text.len() <= 32
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
             return Err(Invalid::new(format!(
                 "`{text}` is not a region: use 1 to 32 letters, digits, - or _, such as de or us-ca"
@@ -135,7 +139,10 @@ mod tests {
 
     #[test]
     fn an_empty_or_multiline_name_is_refused() {
-        assert_eq!(DisplayName::parse("   ").unwrap_err().0, "a name is required");
+        assert_eq!(
+            DisplayName::parse("   ").unwrap_err().0,
+            "a name is required"
+        );
         assert!(DisplayName::parse("Ana\nLopez").is_err());
         assert!(DisplayName::parse(&"x".repeat(201)).is_err());
     }

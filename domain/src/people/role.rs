@@ -1,7 +1,9 @@
 use super::Invalid;
 
 /// What a person may do in Rhythm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Answers check-ins, gives kudos, writes reviews.
@@ -22,7 +24,13 @@ impl Role {
         let key: String = input
             .trim()
             .chars()
-            .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
+            .map(|c| {
+                if c == '-' || c == ' ' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect();
         Self::ALL
             .into_iter()
@@ -66,6 +74,9 @@ mod tests {
     #[test]
     fn an_unknown_role_is_refused_listing_the_known_ones() {
         let error = Role::parse("ceo").unwrap_err().to_string();
-        assert_eq!(error, "unknown role `ceo`: use employee, manager or hr_admin");
+        assert_eq!(
+            error,
+            "unknown role `ceo`: use employee, manager or hr_admin"
+        );
     }
 }

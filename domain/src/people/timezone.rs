@@ -15,7 +15,9 @@ impl Timezone {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let text = input.trim();
         if text.is_empty() {
-            return Err(Invalid::new("a time zone is required, such as Europe/Berlin"));
+            return Err(Invalid::new(
+                "a time zone is required, such as Europe/Berlin",
+            ));
         }
         if let Ok(zone) = text.parse::<Tz>() {
             return Ok(Self(zone));
@@ -56,7 +58,12 @@ mod tests {
 
     #[test]
     fn iana_zones_are_accepted() {
-        for name in ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"] {
+        for name in [
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "UTC",
+        ] {
             assert_eq!(Timezone::parse(name).unwrap().as_str(), name);
         }
     }
@@ -64,7 +71,10 @@ mod tests {
     #[test]
     fn an_unknown_time_zone_is_refused() {
         let error = Timezone::parse("Mars/Olympus").unwrap_err().to_string();
-        assert!(error.contains("unknown time zone `Mars/Olympus`"), "{error}");
+        assert!(
+            error.contains("unknown time zone `Mars/Olympus`"),
+            "{error}"
+        );
     }
 
     #[test]
