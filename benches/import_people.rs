@@ -86,7 +86,7 @@ async fn parent(rows: usize, runs: usize) -> anyhow::Result<()> {
             backends.push(Backend::Postgres(server));
         }
         Err(error) => {
-            eprintln!("Postgres at {server} is not reachable ({error}); measuring SQLite only")
+            eprintln!("Postgres at {server} is not reachable ({error}); measuring SQLite only");
         }
     }
     for backend in &backends {

@@ -152,12 +152,11 @@ fn managers_first<'r>(rows: &[&'r ImportRow], snapshot: &DirectorySnapshot) -> V
             chain.push(manager);
         }
         let top = chain[chain.len() - 1];
-        let mut level = manager_of(top)
+        let base = manager_of(top)
             .and_then(|manager| depth.get(manager))
             .map_or(0, |d| d + 1);
-        for email in chain.into_iter().rev() {
+        for (level, email) in (base..).zip(chain.into_iter().rev()) {
             depth.entry(email).or_insert(level);
-            level += 1;
         }
     }
     let mut ordered = rows.to_vec();
