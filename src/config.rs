@@ -307,6 +307,9 @@ impl Config {
 impl Settings {
     /// Checks the values serde cannot: ranges and filters.
     fn check(&self) -> Result<(), ConfigError> {
+        if let Err(error) = rhythm_store::BackendKind::of(&self.database.url) {
+            return Err(ConfigError::Invalid(format!("`database.url`: {error}")));
+        }
         if !(1..=1_000).contains(&self.database.max_connections) {
             return Err(ConfigError::Invalid(
                 "`database.max_connections`: must be between 1 and 1000".to_owned(),
@@ -346,10 +349,22 @@ fn describe(errors: figment::Error) -> ConfigError {
                     None => format!(" (in {})", metadata.name),
                 })
                 .unwrap_or_default();
+            let what = match &error.kind {
+                figment::error::Kind::UnknownField(field, known) => {
+                    format!(
+                        "unknown key `{field}`; the known keys here are {}",
+                        known.join(", ")
+                    )
+                }
+                figment::error::Kind::UnknownVariant(value, known) => {
+                    format!("unknown value `{value}`; use one of {}", known.join(", "))
+                }
+                kind => kind.to_string(),
+            };
             if key.is_empty() {
-                format!("{}{source}", error.kind)
+                format!("{what}{source}")
             } else {
-                format!("`{key}`: {}{source}", error.kind)
+                format!("`{key}`: {what}{source}")
             }
         })
         .collect();

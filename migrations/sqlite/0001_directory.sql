@@ -3,9 +3,11 @@
 
 CREATE TABLE teams (
     id         INTEGER PRIMARY KEY,
-    name       TEXT    NOT NULL UNIQUE,
+    name       TEXT    NOT NULL,
     created_at BIGINT  NOT NULL
 );
+-- `Platform` and `platform` are one team, spelt as it was first imported.
+CREATE UNIQUE INDEX teams_name_key ON teams (lower(name));
 
 CREATE TABLE people (
     id            INTEGER PRIMARY KEY,

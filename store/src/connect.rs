@@ -39,18 +39,22 @@ impl ConnectOptions {
     }
 }
 
-/// Which backend a URL names, or why it names none.
-pub(crate) enum Kind {
+/// Which backend a database URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// `sqlite:…`
     Sqlite,
+    /// `postgres://…` or `postgresql://…`
     Postgres,
 }
 
-impl Kind {
-    pub(crate) fn of(url: &str) -> anyhow::Result<Self> {
+impl BackendKind {
+    /// The backend `url` names, or why it names none (the message never shows a password).
+    pub fn of(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
-            Ok(Kind::Sqlite)
+            Ok(BackendKind::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Kind::Postgres)
+            Ok(BackendKind::Postgres)
         } else {
             anyhow::bail!(
                 "the database URL must start with sqlite:// or postgres:// (got `{}`)",
@@ -77,7 +81,7 @@ pub fn redact(url: &str) -> String {
 /// The file a `sqlite://` URL names, if that file does not exist (in-memory databases and
 /// Postgres URLs give `None`).
 pub fn missing_sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    if !matches!(Kind::of(url), Ok(Kind::Sqlite))
+    if !matches!(BackendKind::of(url), Ok(BackendKind::Sqlite))
         || url.contains(":memory:")
         || url.contains("mode=memory")
     {
@@ -93,8 +97,8 @@ impl Store {
     /// foreign keys and a busy timeout; a missing SQLite file is created.
     pub async fn connect(options: &ConnectOptions, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let url = options.url.as_str();
-        let store = match Kind::of(url)? {
-            Kind::Sqlite => {
+        let store = match BackendKind::of(url)? {
+            BackendKind::Sqlite => {
                 let connect = SqliteConnectOptions::from_str(url)
                     .with_context(|| format!("reading the SQLite URL `{url}`"))?
                     .create_if_missing(options.create_if_missing)
@@ -126,7 +130,7 @@ impl Store {
                     .with_context(|| format!("opening SQLite database `{url}`"))?;
                 Store::Sqlite(sqlite::SqlStore::new(pool, clock))
             }
-            Kind::Postgres => {
+            BackendKind::Postgres => {
                 let connect = PgConnectOptions::from_str(url)
                     .with_context(|| format!("reading the Postgres URL `{}`", redact(url)))?
                     .application_name("rhythm");
@@ -197,7 +201,7 @@ mod tests {
 
     #[test]
     fn an_unknown_database_scheme_is_refused() {
-        let error = Kind::of("mysql://root@localhost/x")
+        let error = BackendKind::of("mysql://root@localhost/x")
             .err()
             .unwrap()
             .to_string();

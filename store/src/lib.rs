@@ -25,4 +25,4 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use backends::Store;
-pub use connect::{ConnectOptions, MigrationStatus, missing_sqlite_file, redact};
+pub use connect::{BackendKind, ConnectOptions, MigrationStatus, missing_sqlite_file, redact};

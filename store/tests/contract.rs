@@ -304,6 +304,26 @@ async fn people_are_listed_by_team_regardless_of_case_and_teams_count_active_mem
 }
 
 #[tokio::test]
+async fn team_names_that_differ_only_in_case_are_one_team() {
+    let db = TestDb::new().await;
+    import(&db.store, "email,name,team\na@example.com,A,Platform\n").await;
+    let report = import(
+        &db.store,
+        "email,name,team\nb@example.com,B,PLATFORM; platform\nc@example.com,C,platform\n",
+    )
+    .await;
+    assert_eq!(report.created.len(), 2);
+    let teams = db.store.teams().await.unwrap();
+    let counts: Vec<(&str, u64)> = teams.iter().map(|t| (t.name.as_str(), t.members)).collect();
+    assert_eq!(counts, [("Platform", 3)], "kept as first imported");
+    let report = import(&db.store, "email,name,team\na@example.com,A,pLaTfOrM\n").await;
+    assert_eq!(
+        report.unchanged, 1,
+        "a different spelling of the same team is no change"
+    );
+}
+
+#[tokio::test]
 async fn a_large_import_spans_several_statements_and_arrives_whole() {
     let db = TestDb::new().await;
     let mut csv = String::from("email,name,manager_email,team,slack_user_id\n");

@@ -15,12 +15,22 @@ async fn an_unknown_key_is_refused_by_name() {
     let (rhythm, path) = with_config("[database]\nurl = \"sqlite://x.db\"\npool_size = 3\n").await;
     let run = rhythm.run(&["--config", &path, "migrate"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("`database.pool_size`"),
-        "{}",
-        run.stderr
+    let expected = "`database.pool_size`: unknown key `pool_size`; \
+                    the known keys here are url, max_connections, busy_timeout";
+    assert!(run.stderr.contains(expected), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn a_database_url_for_another_database_is_bad_input() {
+    let rhythm = Rhythm::new().await;
+    let run = rhythm.run_with(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://root:pw@localhost/rhythm")],
     );
-    assert!(run.stderr.contains("unknown field"), "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let expected = "`database.url`: the database URL must start with sqlite:// or postgres://";
+    assert!(run.stderr.contains(expected), "{}", run.stderr);
+    assert!(!run.stderr.contains(":pw@"), "{}", run.stderr);
 }
 
 #[tokio::test]

@@ -97,11 +97,12 @@ pub fn plan(
         return Err(problems);
     }
 
+    let spelling = TeamSpelling::new(&rows, snapshot);
     let mut plan = ImportPlan::default();
     for row in managers_first(&rows, snapshot) {
         match directory.get(&row.email) {
-            None => plan.changes.push(created(row, options)),
-            Some(person) => match updated(row, person) {
+            None => plan.changes.push(created(row, options, &spelling)),
+            Some(person) => match updated(row, person, &spelling) {
                 Some(change) => plan.changes.push(change),
                 None => plan.unchanged += 1,
             },
@@ -346,7 +347,30 @@ fn check_chat_ids(rows: &[&ImportRow], snapshot: &DirectorySnapshot, problems: &
     }
 }
 
-fn created(row: &ImportRow, options: &ImportOptions) -> PersonChange {
+/// How each team is spelt: as the directory has it, else as the file first writes it, so
+/// that `Platform` and `platform` are one team.
+struct TeamSpelling(HashMap<String, TeamName>);
+
+impl TeamSpelling {
+    fn new(rows: &[&ImportRow], snapshot: &DirectorySnapshot) -> Self {
+        let mut spelling = HashMap::new();
+        let known = snapshot.people.iter().flat_map(|person| &person.teams);
+        let named = rows.iter().flat_map(|row| row.teams.iter().flatten());
+        for team in known.chain(named) {
+            spelling.entry(team.key()).or_insert_with(|| team.clone());
+        }
+        Self(spelling)
+    }
+
+    fn of(&self, teams: &[TeamName]) -> Vec<TeamName> {
+        teams
+            .iter()
+            .map(|team| self.0.get(&team.key()).unwrap_or(team).clone())
+            .collect()
+    }
+}
+
+fn created(row: &ImportRow, options: &ImportOptions, spelling: &TeamSpelling) -> PersonChange {
     PersonChange {
         kind: ChangeKind::Created,
         email: row.email.clone(),
@@ -355,13 +379,17 @@ fn created(row: &ImportRow, options: &ImportOptions) -> PersonChange {
         role: row.role.unwrap_or_default(),
         manager: row.manager.clone().flatten(),
         region: row.region.clone().flatten(),
-        teams: row.teams.clone().filter(|teams| !teams.is_empty()),
+        teams: row
+            .teams
+            .as_deref()
+            .map(|teams| spelling.of(teams))
+            .filter(|teams| !teams.is_empty()),
         identities: claims_of(row),
     }
 }
 
 /// The change to `person` that `row` asks for, or `None` if it matches already.
-fn updated(row: &ImportRow, person: &Person) -> Option<PersonChange> {
+fn updated(row: &ImportRow, person: &Person, spelling: &TeamSpelling) -> Option<PersonChange> {
     let mut fields = Vec::new();
     let mut differs = |changed: bool, field: &'static str| {
         if changed {
@@ -377,7 +405,8 @@ fn updated(row: &ImportRow, person: &Person) -> Option<PersonChange> {
     let region = row.region.clone().unwrap_or_else(|| person.region.clone());
     let teams = row
         .teams
-        .clone()
+        .as_deref()
+        .map(|teams| spelling.of(teams))
         .filter(|teams| !same_teams(teams, &person.teams));
     let identities: Vec<_> = claims_of(row)
         .into_iter()

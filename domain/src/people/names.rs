@@ -77,16 +77,21 @@ impl TeamName {
     }
 
     /// Reads a `;`-separated list of teams (`Platform; Mobile`); an empty text is no team.
-    /// A team named twice counts once.
+    /// A team named twice (in any case) counts once.
     pub fn parse_list(input: &str) -> Result<Vec<Self>, Invalid> {
         let mut teams: Vec<Self> = Vec::new();
         for part in input.split(';').filter(|part| !part.trim().is_empty()) {
             let team = Self::parse(part)?;
-            if !teams.contains(&team) {
+            if !teams.iter().any(|known| known.key() == team.key()) {
                 teams.push(team);
             }
         }
         Ok(teams)
+    }
+
+    /// What makes two names the same team: `Platform` and `platform` are one.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
     }
 
     /// The name.
@@ -149,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_team_list_is_split_on_semicolons_without_repeats() {
-        let teams = TeamName::parse_list(" Platform; Mobile ;;Platform").unwrap();
+        let teams = TeamName::parse_list(" Platform; Mobile ;;platform").unwrap();
         let names: Vec<&str> = teams.iter().map(TeamName::as_str).collect();
         assert_eq!(names, ["Platform", "Mobile"]);
         assert!(TeamName::parse_list("").unwrap().is_empty());

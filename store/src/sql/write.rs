@@ -146,19 +146,22 @@ async fn write_memberships(
         query.push_values(chunk, |mut row, name| {
             row.push_bind(*name).push_bind(now);
         });
-        query.push(" ON CONFLICT (name) DO NOTHING");
+        // A team that exists in any case is kept as it is spelt (unique on lower(name)).
+        query.push(" ON CONFLICT DO NOTHING");
         query
             .build()
             .execute(&mut *conn)
             .await
             .map_err(classify("writing teams"))?;
     }
-    let team_ids: HashMap<String, i64> = sqlx::query_as("SELECT name, id FROM teams")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(classify("reading team ids"))?
-        .into_iter()
-        .collect();
+    let team_ids: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM teams")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(classify("reading team ids"))?
+            .into_iter()
+            .map(|(name, id)| (name.to_lowercase(), id))
+            .collect();
 
     let replaced: Vec<i64> = with_teams
         .iter()
@@ -171,7 +174,10 @@ async fn write_memberships(
     for change in &with_teams {
         let person = id_of(ids, change)?;
         for team in change.teams.iter().flatten() {
-            pairs.push((person, team_ids[team.as_str()]));
+            let team = team_ids.get(&team.key()).copied().ok_or_else(|| {
+                StoreError::Unexpected(anyhow::anyhow!("team `{team}` was not written"))
+            })?;
+            pairs.push((person, team));
         }
     }
     for chunk in pairs.chunks(rows_per_statement(2)) {
