@@ -79,19 +79,9 @@ fn person(row: &PersonRow) -> anyhow::Result<Person> {
         name: stored(DisplayName::parse(&row.name), "name")?,
         timezone: stored(Timezone::parse(&row.timezone), "time zone")?,
         role: stored(Role::parse(&row.role), "role")?,
-        manager: row
-            .manager_email
-            .as_deref()
-            .map(Email::parse)
-            .transpose()
-            .map_err(|invalid| anyhow::anyhow!("a stored manager email is invalid: {invalid}"))?,
+        manager: optional(row.manager_email.as_deref(), Email::parse, "manager email")?,
         teams: Vec::new(),
-        region: row
-            .region
-            .as_deref()
-            .map(Region::parse)
-            .transpose()
-            .map_err(|invalid| anyhow::anyhow!("a stored region is invalid: {invalid}"))?,
+        region: optional(row.region.as_deref(), Region::parse, "region")?,
         active: row.active,
         identities: Vec::new(),
         created_at: instant(row.created_at)?,
@@ -103,6 +93,15 @@ fn person(row: &PersonRow) -> anyhow::Result<Person> {
 /// written by something other than Rhythm.
 fn stored<T>(parsed: Result<T, rhythm_domain::people::Invalid>, what: &str) -> anyhow::Result<T> {
     parsed.map_err(|invalid| anyhow::anyhow!("a stored {what} is invalid: {invalid}"))
+}
+
+/// A nullable stored value, re-parsed.
+fn optional<T>(
+    value: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, rhythm_domain::people::Invalid>,
+    what: &str,
+) -> anyhow::Result<Option<T>> {
+    value.map(|text| stored(parse(text), what)).transpose()
 }
 
 /// An epoch-milliseconds column as an instant.

@@ -20,6 +20,30 @@ fn rows_per_statement(columns: usize) -> usize {
     MAX_BINDS / columns
 }
 
+/// Inserts `rows` with one multi-row statement per chunk: `head` names the table and
+/// columns, `push` binds one row's `columns` values, `tail` follows the values.
+async fn insert_all<T>(
+    conn: &mut Connection,
+    head: &'static str,
+    columns: usize,
+    rows: &[T],
+    tail: &'static str,
+    doing: &'static str,
+    mut push: impl FnMut(sqlx::query_builder::Separated<'_, Db, &'static str>, &T),
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(rows_per_statement(columns)) {
+        let mut query = QueryBuilder::<Db>::new(head);
+        query.push_values(chunk, &mut push);
+        query.push(tail);
+        query
+            .build()
+            .execute(&mut *conn)
+            .await
+            .map_err(classify(doing))?;
+    }
+    Ok(())
+}
+
 /// Writes `plan` at instant `now` (epoch ms).
 pub(crate) async fn apply(
     conn: &mut Connection,
@@ -141,19 +165,19 @@ async fn write_memberships(
         .flat_map(|change| change.teams.iter().flatten().map(|team| team.as_str()))
         .collect();
     let names: Vec<&str> = names.into_iter().collect();
-    for chunk in names.chunks(rows_per_statement(2)) {
-        let mut query = QueryBuilder::<Db>::new("INSERT INTO teams (name, created_at) ");
-        query.push_values(chunk, |mut row, name| {
+    // A team that exists in any case is kept as it is spelt (unique on lower(name)).
+    insert_all(
+        conn,
+        "INSERT INTO teams (name, created_at) ",
+        2,
+        &names,
+        " ON CONFLICT DO NOTHING",
+        "writing teams",
+        |mut row, name| {
             row.push_bind(*name).push_bind(now);
-        });
-        // A team that exists in any case is kept as it is spelt (unique on lower(name)).
-        query.push(" ON CONFLICT DO NOTHING");
-        query
-            .build()
-            .execute(&mut *conn)
-            .await
-            .map_err(classify("writing teams"))?;
-    }
+        },
+    )
+    .await?;
     let team_ids: HashMap<String, i64> =
         sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM teams")
             .fetch_all(&mut *conn)
@@ -180,18 +204,18 @@ async fn write_memberships(
             pairs.push((person, team));
         }
     }
-    for chunk in pairs.chunks(rows_per_statement(2)) {
-        let mut query = QueryBuilder::<Db>::new("INSERT INTO person_teams (person_id, team_id) ");
-        query.push_values(chunk, |mut row, (person, team)| {
+    insert_all(
+        conn,
+        "INSERT INTO person_teams (person_id, team_id) ",
+        2,
+        &pairs,
+        "",
+        "writing team memberships",
+        |mut row, (person, team)| {
             row.push_bind(*person).push_bind(*team);
-        });
-        query
-            .build()
-            .execute(&mut *conn)
-            .await
-            .map_err(classify("writing team memberships"))?;
-    }
-    Ok(())
+        },
+    )
+    .await
 }
 
 /// Sets chat accounts; each replaces the person's account on that platform. All releases
@@ -222,23 +246,21 @@ async fn write_identities(
         )
         .await?;
     }
-    for chunk in claims.chunks(rows_per_statement(4)) {
-        let mut query = QueryBuilder::<Db>::new(
-            "INSERT INTO chat_identities (platform, user_id, person_id, created_at) ",
-        );
-        query.push_values(chunk, |mut row, (platform, user_id, person)| {
+    insert_all(
+        conn,
+        "INSERT INTO chat_identities (platform, user_id, person_id, created_at) ",
+        4,
+        &claims,
+        "",
+        "writing chat identities",
+        |mut row, (platform, user_id, person)| {
             row.push_bind(platform.as_str())
                 .push_bind(user_id.as_str())
                 .push_bind(*person)
                 .push_bind(now);
-        });
-        query
-            .build()
-            .execute(&mut *conn)
-            .await
-            .map_err(classify("writing chat identities"))?;
-    }
-    Ok(())
+        },
+    )
+    .await
 }
 
 async fn deactivate(conn: &mut Connection, plan: &ImportPlan, now: i64) -> Result<(), StoreError> {
