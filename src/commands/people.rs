@@ -38,10 +38,7 @@ pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), Cli
         Commit::Write
     };
     let bar = progress_bar();
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
+    let progress = |done: u64, total: u64| show_progress(&bar, done, total);
     let actor = format!(
         "cli:{}",
         std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
@@ -78,19 +75,30 @@ pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), Cli
     }
 }
 
-/// A bar on stderr when it is a terminal; nothing otherwise.
+/// On a terminal, a spinner while the file is read and checked, then a bar while rows are
+/// written; nothing otherwise.
 fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "writing people {bar:40.cyan/blue} {human_pos}/{human_len} ({eta})",
-        )
-        .expect("a valid progress template"),
-    );
+    let bar = ProgressBar::new_spinner().with_message("reading and checking the file");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+/// Switches the spinner to a bar on the first write.
+fn show_progress(bar: &ProgressBar, done: u64, total: u64) {
+    if bar.length() != Some(total) {
+        bar.disable_steady_tick();
+        bar.set_style(
+            ProgressStyle::with_template(
+                "writing people {bar:40.cyan/blue} {human_pos}/{human_len} ({eta})",
+            )
+            .expect("a valid progress template"),
+        );
+        bar.set_length(total);
+    }
+    bar.set_position(done);
 }
 
 fn print_report(report: &ImportReport, args: &ImportArgs) -> Result<(), CliError> {
