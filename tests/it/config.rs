@@ -76,7 +76,7 @@ async fn an_environment_override_is_checked_like_the_file() {
 
 #[tokio::test]
 async fn a_token_in_the_file_is_refused_with_where_it_belongs() {
-    let (rhythm, path) = with_config("[slack]\nbot_token = \"xoxb-123-456-abc\"\n").await;
+    let (rhythm, path) = with_config("[slack]\nbot_token = \"xoxb-not-a-real-token\"\n").await;
     let run = rhythm.run(&["--config", &path, "doctor"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("`slack.bot_token`"), "{}", run.stderr);
@@ -86,12 +86,12 @@ async fn a_token_in_the_file_is_refused_with_where_it_belongs() {
         run.stderr
     );
     assert!(
-        !run.stderr.contains("xoxb-123"),
+        !run.stderr.contains("xoxb-not-a-real"),
         "the secret is echoed: {}",
         run.stderr
     );
 
-    let (rhythm, path) = with_config("[slack]\napi_url = \"xoxb-123-456-abc\"\n").await;
+    let (rhythm, path) = with_config("[slack]\napi_url = \"xoxb-not-a-real-token\"\n").await;
     let run = rhythm.run(&["--config", &path, "doctor"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("holds a secret"), "{}", run.stderr);
