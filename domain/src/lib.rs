@@ -13,9 +13,11 @@
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
 //!   can move it.
 //! - [`duration`]: human durations as written in config and policy files (`"5s"`, `"4h"`).
+//! - [`schedule`]: the cadence HR writes: cron expressions, audiences, calendars, quiet hours.
 
 pub mod clock;
 pub mod duration;
 pub mod import;
 pub mod people;
 pub mod ports;
+pub mod schedule;
