@@ -1,8 +1,8 @@
 //! Rhythm's durable scheduler: schedules into occurrences, occurrences into deliveries.
 //!
-//! Empty today; the scheduler issue fills it. What it will hold, module by module:
+//! Being built (issue 3). What exists, and what it will hold, module by module:
 //!
-//! - `recurrence`: a schedule's cron expression (croner: 5 fields, `L`, `#`, `W`) or one-off
+//! - [`recurrence`] (exists): a schedule's cron expression (croner: 5 fields, `L`, `#`, `W`) or one-off
 //!   instant, evaluated in an IANA zone (chrono-tz) — a fixed zone or each recipient's own —
 //!   then moved or skipped by business days, holiday calendars, quiet hours and
 //!   out-of-office.
@@ -21,3 +21,5 @@
 //!   DST change.
 //!
 //! Time comes from the domain's `Clock`, so tests move it instead of sleeping.
+
+pub mod recurrence;
