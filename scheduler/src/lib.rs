@@ -4,8 +4,9 @@
 //!
 //! - [`recurrence`] (exists): a schedule's cron expression (croner: 5 fields, `L`, `#`, `W`) or one-off
 //!   instant, evaluated in an IANA zone (chrono-tz) — a fixed zone or each recipient's own —
-//!   then moved or skipped by business days, holiday calendars, quiet hours and
-//!   out-of-office.
+//!   with classic-cron daylight-saving rules.
+//! - [`placement`] (exists): where one fire lands for one person — moved off days off or
+//!   skipped, skipped while they are out of office, held until their quiet hours end.
 //! - `planner`: one loop that sleeps until the earliest `next_fire_at` (capped, woken on
 //!   change) and, in one transaction, claims each occurrence by a unique
 //!   `(schedule_id, fire_at)` row, fans it out into outbox rows unique by
@@ -22,4 +23,5 @@
 //!
 //! Time comes from the domain's `Clock`, so tests move it instead of sleeping.
 
+pub mod placement;
 pub mod recurrence;
