@@ -13,7 +13,8 @@ use crate::people::Invalid;
 #[derive(Clone)]
 pub struct CronSpec {
     text: String,
-    cron: Cron,
+    // Boxed: a parsed pattern is a few hundred bytes and schedules are passed around often.
+    cron: Box<Cron>,
 }
 
 impl CronSpec {
@@ -35,7 +36,10 @@ impl CronSpec {
         let cron = parser.parse(&text).map_err(|error| {
             Invalid::new(format!("`{text}` is not a valid cron expression: {error}"))
         })?;
-        Ok(Self { text, cron })
+        Ok(Self {
+            text,
+            cron: Box::new(cron),
+        })
     }
 
     /// The expression, with its spacing normalised.

@@ -1,16 +1,23 @@
 //! Schedules: what HR writes to set the cadence, parsed once.
 //!
 //! - [`CronSpec`]: a 5-field cron expression in croner's syntax.
-//! - [`fields`](self): the schedule's name, kind, zone, audience, business days and what
-//!   happens on a day off.
+//! - `fields`: the schedule's name, kind, zone, audience, business days and what happens on
+//!   a day off.
 //! - [`HolidayCalendar`], [`QuietHours`], [`OutOfOffice`]: days and hours without reminders.
+//! - [`Schedule`]: a whole schedule, with the rules between its parts checked.
+//! - [`Policy`]: the policy file, schedules and calendars as code.
 //!
-//! When a schedule fires is worked out by `rhythm-scheduler`'s recurrence module.
+//! When a schedule fires, and where a fire lands for each person, is worked out by
+//! `rhythm-scheduler`.
 
 mod calendar;
 mod cron;
 mod fields;
+mod policy;
+mod spec;
 
 pub use calendar::{HolidayCalendar, OutOfOffice, QuietHours, parse_date};
 pub use cron::CronSpec;
 pub use fields::{Audience, BusinessDays, DayOffPolicy, ScheduleKind, ScheduleName, ZoneChoice};
+pub use policy::Policy;
+pub use spec::{FollowUp, Offset, Recurrence, Schedule};

@@ -1,0 +1,273 @@
+//! The policy file: schedules and holiday calendars as code, kept in version control and
+//! applied with `rhythm schedule apply --file`.
+//!
+//! Reading a file checks everything that can be checked without the database and reports
+//! every problem at once, each naming the schedule and the key.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::spec::{FollowUp, Offset, Recurrence, Schedule};
+use super::{
+    Audience, BusinessDays, CronSpec, DayOffPolicy, HolidayCalendar, ScheduleKind, ScheduleName,
+    ZoneChoice, parse_date,
+};
+use crate::duration::HumanDuration;
+use crate::people::Invalid;
+
+/// What a policy file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Its holiday calendars.
+    pub calendars: Vec<HolidayCalendar>,
+    /// Its schedules, in file order.
+    pub schedules: Vec<Schedule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    holiday_calendar: Vec<RawCalendar>,
+    #[serde(default)]
+    schedule: Vec<RawSchedule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    name: String,
+    dates: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    name: String,
+    kind: String,
+    cron: Option<String>,
+    at: Option<String>,
+    timezone: Option<String>,
+    audience: String,
+    business_days: Option<Vec<String>>,
+    on_day_off: Option<String>,
+    holidays: Option<String>,
+    grace: Option<String>,
+    starts: Option<String>,
+    ends: Option<String>,
+    template: Option<String>,
+    follow_up: Option<RawFollowUp>,
+    deadline_offsets: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFollowUp {
+    nudge_after: Option<String>,
+    escalate_after: Option<String>,
+}
+
+/// Collects the problems of one schedule, each prefixed with its name and key.
+struct Problems<'a> {
+    schedule: &'a str,
+    found: &'a mut Vec<String>,
+}
+
+impl Problems<'_> {
+    fn check<T>(&mut self, key: &str, parsed: Result<T, Invalid>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(invalid) => {
+                self.found
+                    .push(format!("schedule `{}`: {key}: {invalid}", self.schedule));
+                None
+            }
+        }
+    }
+
+    fn optional<T>(
+        &mut self,
+        key: &str,
+        text: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, Invalid>,
+    ) -> Option<Option<T>> {
+        match text {
+            None => Some(None),
+            Some(text) => self.check(key, parse(text)).map(Some),
+        }
+    }
+}
+
+impl Policy {
+    /// Reads a policy file's text: every schedule and calendar, or every problem.
+    pub fn parse(text: &str) -> Result<Self, Vec<String>> {
+        let raw: RawPolicy = toml::from_str(text).map_err(|error| vec![error.to_string()])?;
+        let mut found = Vec::new();
+        let mut calendars = Vec::new();
+        let mut calendar_names = HashSet::new();
+        for raw in &raw.holiday_calendar {
+            match HolidayCalendar::parse(&raw.name, raw.dates.iter().map(String::as_str)) {
+                Ok(calendar) if !calendar_names.insert(calendar.name.clone()) => {
+                    found.push(format!(
+                        "holiday_calendar `{}` is defined twice",
+                        calendar.name
+                    ));
+                }
+                Ok(calendar) => calendars.push(calendar),
+                Err(invalid) => found.push(format!("holiday_calendar `{}`: {invalid}", raw.name)),
+            }
+        }
+        let mut schedules = Vec::new();
+        let mut names = HashSet::new();
+        for raw in &raw.schedule {
+            if !names.insert(raw.name.trim().to_owned()) {
+                found.push(format!(
+                    "schedule `{}` is defined twice; names must be unique",
+                    raw.name.trim()
+                ));
+                continue;
+            }
+            let mut problems = Problems {
+                schedule: raw.name.trim(),
+                found: &mut found,
+            };
+            if let Some(schedule) = read_schedule(raw, &calendar_names, &mut problems) {
+                schedules.push(schedule);
+            }
+        }
+        if found.is_empty() {
+            Ok(Self {
+                calendars,
+                schedules,
+            })
+        } else {
+            Err(found)
+        }
+    }
+}
+
+fn read_schedule(
+    raw: &RawSchedule,
+    calendars: &HashSet<String>,
+    problems: &mut Problems<'_>,
+) -> Option<Schedule> {
+    let name = problems.check("name", ScheduleName::parse(&raw.name));
+    let kind = problems.check("kind", ScheduleKind::parse(&raw.kind));
+    let recurrence = match (&raw.cron, &raw.at) {
+        (Some(cron), None) => problems.check("cron", CronSpec::parse(cron).map(Recurrence::Cron)),
+        (None, Some(at)) => problems.check(
+            "at",
+            NaiveDateTime::parse_from_str(at.trim(), "%Y-%m-%dT%H:%M:%S")
+                .map(Recurrence::Once)
+                .map_err(|_| {
+                    Invalid::new(format!(
+                        "`{at}` is not a local date and time: write it as 2026-12-15T17:00:00"
+                    ))
+                }),
+        ),
+        _ => problems.check::<Recurrence>(
+            "cron",
+            Err(Invalid::new(
+                "give either cron (repeating) or at (once), not both and not neither",
+            )),
+        ),
+    };
+    let zone = problems.check(
+        "timezone",
+        ZoneChoice::parse(raw.timezone.as_deref().unwrap_or("recipient")),
+    );
+    let audience = problems.check("audience", Audience::parse(&raw.audience));
+    let business_days = match &raw.business_days {
+        Some(days) => problems.check(
+            "business_days",
+            BusinessDays::parse(days.iter().map(String::as_str)),
+        ),
+        None => Some(BusinessDays::default()),
+    };
+    let on_day_off =
+        problems.optional("on_day_off", raw.on_day_off.as_deref(), DayOffPolicy::parse);
+    let holidays = match &raw.holidays {
+        Some(calendar) if !calendars.contains(&calendar.trim().to_ascii_lowercase()) => {
+            problems.check::<Option<String>>(
+                "holidays",
+                Err(Invalid::new(format!(
+                    "no holiday_calendar named `{calendar}` in this file"
+                ))),
+            )
+        }
+        other => Some(other.as_ref().map(|name| name.trim().to_ascii_lowercase())),
+    };
+    let grace = problems.optional("grace", raw.grace.as_deref(), |text| {
+        HumanDuration::parse(text).map_err(|error| Invalid::new(error.to_string()))
+    });
+    let starts = problems.optional("starts", raw.starts.as_deref(), |text| {
+        parse_date(text, "starts")
+    });
+    let ends = problems.optional("ends", raw.ends.as_deref(), |text| parse_date(text, "ends"));
+    let follow_up = read_follow_up(raw.follow_up.as_ref(), problems);
+    let deadline_offsets = match &raw.deadline_offsets {
+        Some(offsets) => problems.check(
+            "deadline_offsets",
+            offsets
+                .iter()
+                .map(|offset| Offset::parse(offset))
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        None if kind == Some(ScheduleKind::AppraisalDeadline) => {
+            Some(Schedule::default_deadline_offsets())
+        }
+        None => Some(Vec::new()),
+    };
+    let schedule = Schedule {
+        name: name?,
+        kind: kind?,
+        recurrence: recurrence?,
+        zone: zone?,
+        audience: audience?,
+        business_days: business_days?,
+        on_day_off: on_day_off?.unwrap_or_default(),
+        holidays: holidays?,
+        grace: grace?.unwrap_or(HumanDuration::from(Schedule::DEFAULT_GRACE)),
+        starts: starts?,
+        ends: ends?,
+        template: raw.template.clone().unwrap_or_else(|| "default".to_owned()),
+        follow_up: follow_up?,
+        deadline_offsets: deadline_offsets?,
+    };
+    match schedule.check() {
+        Ok(schedule) => Some(schedule),
+        Err(invalid) => {
+            for invalid in invalid {
+                problems.check::<()>("schedule", Err(invalid));
+            }
+            None
+        }
+    }
+}
+
+fn read_follow_up(raw: Option<&RawFollowUp>, problems: &mut Problems<'_>) -> Option<FollowUp> {
+    let Some(raw) = raw else {
+        return Some(FollowUp::default());
+    };
+    let duration =
+        |text: &str| HumanDuration::parse(text).map_err(|error| Invalid::new(error.to_string()));
+    let nudge_after = problems.optional(
+        "follow_up.nudge_after",
+        raw.nudge_after.as_deref(),
+        duration,
+    );
+    let escalate_after = problems.optional(
+        "follow_up.escalate_after",
+        raw.escalate_after.as_deref(),
+        duration,
+    );
+    Some(FollowUp {
+        nudge_after: nudge_after?,
+        escalate_after: escalate_after?,
+    })
+}
+
+#[cfg(test)]
+mod tests;
