@@ -19,5 +19,5 @@ mod spec;
 pub use calendar::{HolidayCalendar, OutOfOffice, QuietHours, parse_date};
 pub use cron::CronSpec;
 pub use fields::{Audience, BusinessDays, DayOffPolicy, ScheduleKind, ScheduleName, ZoneChoice};
-pub use policy::Policy;
+pub use policy::{FollowUpDoc, Policy, ScheduleDoc};
 pub use spec::{FollowUp, Offset, Recurrence, Schedule};

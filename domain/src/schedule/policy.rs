@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::spec::{FollowUp, Offset, Recurrence, Schedule};
 use super::{
@@ -32,7 +32,7 @@ struct RawPolicy {
     #[serde(default)]
     holiday_calendar: Vec<RawCalendar>,
     #[serde(default)]
-    schedule: Vec<RawSchedule>,
+    schedule: Vec<ScheduleDoc>,
 }
 
 #[derive(Deserialize)]
@@ -42,31 +42,122 @@ struct RawCalendar {
     dates: Vec<String>,
 }
 
-#[derive(Deserialize)]
+/// A schedule as text, the shape of a `[[schedule]]` table: how it is written in a policy
+/// file and stored in the database. [`ScheduleDoc::read`] checks it into a [`Schedule`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RawSchedule {
-    name: String,
-    kind: String,
-    cron: Option<String>,
-    at: Option<String>,
-    timezone: Option<String>,
-    audience: String,
-    business_days: Option<Vec<String>>,
-    on_day_off: Option<String>,
-    holidays: Option<String>,
-    grace: Option<String>,
-    starts: Option<String>,
-    ends: Option<String>,
-    template: Option<String>,
-    follow_up: Option<RawFollowUp>,
-    deadline_offsets: Option<Vec<String>>,
+pub struct ScheduleDoc {
+    /// Unique name.
+    pub name: String,
+    /// check_in | goal_review | feedback_session | appraisal_deadline | announcement.
+    pub kind: String,
+    /// A 5-field cron expression (or `at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cron: Option<String>,
+    /// A local date and time to fire once (or `cron`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// `recipient` (the default) or an IANA zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// everyone | team:NAME | reports:EMAIL | people:EMAIL,EMAIL | channel:ID.
+    pub audience: String,
+    /// Days people work (default mon–fri).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_days: Option<Vec<String>>,
+    /// next_business_day (default) | skip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_day_off: Option<String>,
+    /// A holiday calendar for everyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holidays: Option<String>,
+    /// Missed-fire grace window (default 1h).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace: Option<String>,
+    /// First day it may fire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts: Option<String>,
+    /// Last day it may fire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends: Option<String>,
+    /// Message or check-in template (default `default`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Nudge and escalation delays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUpDoc>,
+    /// Deadline reminders, appraisal_deadline only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_offsets: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+/// `follow_up = { nudge_after = "4h", escalate_after = "24h" }`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RawFollowUp {
-    nudge_after: Option<String>,
-    escalate_after: Option<String>,
+pub struct FollowUpDoc {
+    /// Nudge the recipient this long after the reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nudge_after: Option<String>,
+    /// Tell their manager this long after the reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalate_after: Option<String>,
+}
+
+impl ScheduleDoc {
+    /// Checks the document into a schedule; `calendars` are the holiday calendars a
+    /// `holidays` key may name. Every problem is named by schedule and key.
+    pub fn read(&self, calendars: &HashSet<String>) -> Result<Schedule, Vec<String>> {
+        let mut found = Vec::new();
+        let mut problems = Problems {
+            schedule: self.name.trim(),
+            found: &mut found,
+        };
+        match read_schedule(self, calendars, &mut problems) {
+            Some(schedule) if found.is_empty() => Ok(schedule),
+            _ => Err(found),
+        }
+    }
+}
+
+impl Schedule {
+    /// The schedule as a document, every key written out.
+    pub fn to_doc(&self) -> ScheduleDoc {
+        let (cron, at) = match &self.recurrence {
+            Recurrence::Cron(cron) => (Some(cron.to_string()), None),
+            Recurrence::Once(at) => (None, Some(at.format("%Y-%m-%dT%H:%M:%S").to_string())),
+        };
+        ScheduleDoc {
+            name: self.name.to_string(),
+            kind: self.kind.to_string(),
+            cron,
+            at,
+            timezone: Some(self.zone.to_string()),
+            audience: self.audience.to_string(),
+            business_days: Some(
+                self.business_days
+                    .names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            on_day_off: Some(self.on_day_off.as_str().to_owned()),
+            holidays: self.holidays.clone(),
+            grace: Some(self.grace.to_string()),
+            starts: self.starts.map(|date| date.to_string()),
+            ends: self.ends.map(|date| date.to_string()),
+            template: Some(self.template.clone()),
+            follow_up: (self.follow_up != FollowUp::default()).then(|| FollowUpDoc {
+                nudge_after: self.follow_up.nudge_after.map(|d| d.to_string()),
+                escalate_after: self.follow_up.escalate_after.map(|d| d.to_string()),
+            }),
+            deadline_offsets: (!self.deadline_offsets.is_empty()).then(|| {
+                self.deadline_offsets
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            }),
+        }
+    }
 }
 
 /// Collects the problems of one schedule, each prefixed with its name and key.
@@ -149,7 +240,7 @@ impl Policy {
 }
 
 fn read_schedule(
-    raw: &RawSchedule,
+    raw: &ScheduleDoc,
     calendars: &HashSet<String>,
     problems: &mut Problems<'_>,
 ) -> Option<Schedule> {
@@ -247,7 +338,7 @@ fn read_schedule(
     }
 }
 
-fn read_follow_up(raw: Option<&RawFollowUp>, problems: &mut Problems<'_>) -> Option<FollowUp> {
+fn read_follow_up(raw: Option<&FollowUpDoc>, problems: &mut Problems<'_>) -> Option<FollowUp> {
     let Some(raw) = raw else {
         return Some(FollowUp::default());
     };

@@ -129,3 +129,15 @@ fn deadline_offsets_read_signed_and_belong_to_deadlines() {
     let check_in = format!("{MINIMAL}deadline_offsets = [\"-1d\"]\n");
     assert!(problems(&check_in)[0].contains("only for kind = \"appraisal_deadline\""));
 }
+
+#[test]
+fn a_schedule_survives_the_round_trip_through_its_document() {
+    let policy = Policy::parse(include_str!("../../../../config/policy.example.toml")).unwrap();
+    let calendars: HashSet<String> = policy.calendars.iter().map(|c| c.name.clone()).collect();
+    for schedule in &policy.schedules {
+        let doc = schedule.to_doc();
+        let json = serde_json::to_string(&doc).unwrap();
+        let back: ScheduleDoc = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.read(&calendars).unwrap(), *schedule, "{json}");
+    }
+}
