@@ -3,7 +3,8 @@
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError,
+    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, SchedulePlan, ScheduleSnapshot,
+    Schedules, StoreError,
 };
 
 use crate::connect::MigrationStatus;
@@ -82,5 +83,22 @@ impl Directory for Store {
         F: FnOnce(&DirectorySnapshot) -> Result<ImportPlan, Vec<Problem>> + Send,
     {
         on_backend!(self, store => store.import_people(plan, commit, progress).await)
+    }
+}
+
+impl Schedules for Store {
+    async fn schedule_snapshot(&self) -> Result<ScheduleSnapshot, StoreError> {
+        on_backend!(self, store => store.schedule_snapshot().await)
+    }
+
+    async fn change_schedules<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+    ) -> Result<Result<SchedulePlan, Vec<String>>, StoreError>
+    where
+        F: FnOnce(&ScheduleSnapshot) -> Result<SchedulePlan, Vec<String>> + Send,
+    {
+        on_backend!(self, store => store.change_schedules(plan, commit).await)
     }
 }

@@ -10,9 +10,9 @@ pub(crate) type Db = sqlx::Postgres;
 
 /// Postgres takes row locks as it writes.
 pub(crate) const BEGIN_WRITE: &str = "BEGIN";
-/// Serialises directory imports, held until the transaction ends.
-pub(crate) const LOCK_DIRECTORY: Option<&str> =
-    Some("SELECT pg_advisory_xact_lock(hashtext('rhythm.directory'))");
+/// Serialises admin changes of one kind (bound to its name), held until the transaction
+/// ends.
+pub(crate) const LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");
 /// The wire protocol counts parameters in an i16.
 pub(crate) const MAX_BINDS: usize = 32_767;
 pub(crate) const MIGRATIONS_TABLE_EXISTS: &str = "SELECT 1 FROM pg_tables \
@@ -20,8 +20,12 @@ pub(crate) const MIGRATIONS_TABLE_EXISTS: &str = "SELECT 1 FROM pg_tables \
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
+#[path = "sql/audit.rs"]
+mod audit;
 #[path = "sql/read.rs"]
 mod read;
+#[path = "sql/schedules.rs"]
+mod schedules;
 #[path = "sql/store.rs"]
 mod store;
 #[path = "sql/write.rs"]

@@ -11,8 +11,9 @@ pub(crate) type Db = sqlx::Sqlite;
 /// A deferred transaction that reads and then writes fails with `SQLITE_BUSY` at once instead
 /// of waiting for the busy timeout; `IMMEDIATE` takes the write lock up front.
 pub(crate) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
-/// `BEGIN IMMEDIATE` already serialises writers.
-pub(crate) const LOCK_DIRECTORY: Option<&str> = None;
+/// Serialises admin changes of one kind (bound to its name); `BEGIN IMMEDIATE` already
+/// serialises every writer.
+pub(crate) const LOCK: Option<&str> = None;
 /// SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32.
 pub(crate) const MAX_BINDS: usize = 32_766;
 pub(crate) const MIGRATIONS_TABLE_EXISTS: &str =
@@ -20,8 +21,12 @@ pub(crate) const MIGRATIONS_TABLE_EXISTS: &str =
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
+#[path = "sql/audit.rs"]
+mod audit;
 #[path = "sql/read.rs"]
 mod read;
+#[path = "sql/schedules.rs"]
+mod schedules;
 #[path = "sql/store.rs"]
 mod store;
 #[path = "sql/write.rs"]

@@ -6,11 +6,12 @@ use rhythm_domain::clock::Clock;
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, StoreError,
+    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, SchedulePlan, ScheduleSnapshot,
+    Schedules, StoreError,
 };
 use sqlx::Pool;
 
-use super::{BEGIN_WRITE, Db, LOCK_DIRECTORY, MIGRATIONS_TABLE_EXISTS, MIGRATOR, read, write};
+use super::{BEGIN_WRITE, Db, LOCK, MIGRATIONS_TABLE_EXISTS, MIGRATOR, read, schedules, write};
 use crate::connect::MigrationStatus;
 use crate::error::classify;
 
@@ -81,6 +82,28 @@ impl SqlStore {
         self.pool.close().await;
     }
 
+    /// A transaction for an admin change: a write transaction holding the lock for `what`,
+    /// or, for a dry run, a plain one that will be rolled back.
+    async fn begin(
+        &self,
+        commit: Commit,
+        what: &'static str,
+    ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+        let mut tx = match commit {
+            Commit::Write => self.pool.begin_with(BEGIN_WRITE).await,
+            Commit::DryRun => self.pool.begin().await,
+        }
+        .map_err(classify("starting a transaction"))?;
+        if let (Commit::Write, Some(lock)) = (commit, LOCK) {
+            sqlx::query(lock)
+                .bind(what)
+                .execute(&mut *tx)
+                .await
+                .map_err(classify("taking the admin lock"))?;
+        }
+        Ok(tx)
+    }
+
     fn now_millis(&self) -> i64 {
         self.clock.now().timestamp_millis()
     }
@@ -111,17 +134,7 @@ impl Directory for SqlStore {
     where
         F: FnOnce(&DirectorySnapshot) -> Result<ImportPlan, Vec<Problem>> + Send,
     {
-        let mut tx = match commit {
-            Commit::Write => self.pool.begin_with(BEGIN_WRITE).await,
-            Commit::DryRun => self.pool.begin().await,
-        }
-        .map_err(classify("starting the import transaction"))?;
-        if let (Commit::Write, Some(lock)) = (commit, LOCK_DIRECTORY) {
-            sqlx::query(lock)
-                .execute(&mut *tx)
-                .await
-                .map_err(classify("locking the directory"))?;
-        }
+        let mut tx = self.begin(commit, "rhythm.directory").await?;
         let snapshot = DirectorySnapshot {
             people: read::people(&mut tx, &PeopleFilter::default()).await?,
         };
@@ -136,6 +149,37 @@ impl Directory for SqlStore {
         tx.commit()
             .await
             .map_err(classify("committing the import"))?;
+        Ok(Ok(plan))
+    }
+}
+
+impl Schedules for SqlStore {
+    async fn schedule_snapshot(&self) -> Result<ScheduleSnapshot, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        schedules::snapshot(&mut conn).await
+    }
+
+    async fn change_schedules<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+    ) -> Result<Result<SchedulePlan, Vec<String>>, StoreError>
+    where
+        F: FnOnce(&ScheduleSnapshot) -> Result<SchedulePlan, Vec<String>> + Send,
+    {
+        let mut tx = self.begin(commit, "rhythm.schedules").await?;
+        let snapshot = schedules::snapshot(&mut tx).await?;
+        let plan = match plan(&snapshot) {
+            Ok(plan) => plan,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        if commit == Commit::DryRun || plan.is_empty() {
+            return Ok(Ok(plan));
+        }
+        schedules::apply(&mut tx, &plan, self.now_millis()).await?;
+        tx.commit()
+            .await
+            .map_err(classify("committing the schedule change"))?;
         Ok(Ok(plan))
     }
 }

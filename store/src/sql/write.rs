@@ -56,14 +56,7 @@ pub(crate) async fn apply(
     write_identities(conn, &plan.changes, &ids, now).await?;
     deactivate(conn, plan, now).await?;
     if let Some(audit) = &plan.audit {
-        sqlx::query("INSERT INTO audit_log (at, actor, action, details) VALUES ($1, $2, $3, $4)")
-            .bind(now)
-            .bind(audit.actor.as_str())
-            .bind(audit.action.as_str())
-            .bind(audit.details.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(classify("writing the audit log"))?;
+        super::audit::write(conn, audit, now).await?;
     }
     Ok(())
 }

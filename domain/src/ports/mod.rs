@@ -1,9 +1,15 @@
 //! What the workflows need from the outside world, as traits.
 //!
-//! `rhythm-store` implements [`Directory`] for SQLite and for Postgres; the contract tests in
-//! `store/tests` hold both to the same behaviour.
+//! `rhythm-store` implements [`Directory`] and [`Schedules`] for SQLite and for Postgres; the
+//! contract tests in `store/tests` hold both to the same behaviour.
 
 use std::future::Future;
+
+mod schedules;
+
+pub use schedules::{
+    ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoredSchedule,
+};
 
 use crate::import::{ImportPlan, Problem};
 use crate::people::{Person, Team, TeamName};

@@ -1,5 +1,4 @@
-//! The storage contract: the same cases against SQLite and, with
-//! `RHYTHM_TEST_DATABASE_URL=postgres://…`, against Postgres.
+//! The directory: people, teams, chat identities and the import.
 
 use chrono::Duration;
 use rhythm_domain::clock::Clock as _;

@@ -1,0 +1,116 @@
+//! The schedules port: what HR's schedule commands read and change.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use super::{AuditEntry, Commit, StoreError};
+use crate::schedule::{HolidayCalendar, Schedule};
+
+/// A schedule's storage id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct ScheduleId(pub i64);
+
+/// A schedule as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSchedule {
+    /// Storage id.
+    pub id: ScheduleId,
+    /// The schedule.
+    pub schedule: Schedule,
+    /// A paused schedule does not fire.
+    pub paused: bool,
+    /// The next instant the planner must look at; `None` once it will never fire again.
+    pub next_fire_at: Option<DateTime<Utc>>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Every schedule and calendar, as read inside a change's transaction.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleSnapshot {
+    /// Every schedule, by name.
+    pub schedules: Vec<StoredSchedule>,
+    /// Every holiday calendar, by name.
+    pub calendars: Vec<HolidayCalendar>,
+}
+
+impl ScheduleSnapshot {
+    /// The schedule with this name, or with this id if `key` is a number.
+    pub fn find(&self, key: &str) -> Option<&StoredSchedule> {
+        let key = key.trim();
+        self.schedules
+            .iter()
+            .find(|stored| stored.schedule.name.as_str() == key)
+            .or_else(|| {
+                let id: i64 = key.parse().ok()?;
+                self.schedules.iter().find(|stored| stored.id.0 == id)
+            })
+    }
+}
+
+/// One change to the schedules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleChange {
+    /// A new schedule.
+    Create {
+        /// It.
+        schedule: Schedule,
+        /// When the planner should first look at it.
+        next_fire_at: Option<DateTime<Utc>>,
+    },
+    /// A changed schedule (and whether it is paused afterwards).
+    Update {
+        /// Which.
+        id: ScheduleId,
+        /// Its new definition.
+        schedule: Schedule,
+        /// Paused afterwards.
+        paused: bool,
+        /// When the planner should next look at it.
+        next_fire_at: Option<DateTime<Utc>>,
+    },
+    /// A schedule removed for good.
+    Delete {
+        /// Which.
+        id: ScheduleId,
+    },
+}
+
+/// What a schedule change writes.
+#[derive(Debug, Clone, Default)]
+pub struct SchedulePlan {
+    /// Holiday calendars to create or replace.
+    pub calendars: Vec<HolidayCalendar>,
+    /// Schedule changes, in order.
+    pub changes: Vec<ScheduleChange>,
+    /// The audit-log entry written with them.
+    pub audit: Option<AuditEntry>,
+}
+
+impl SchedulePlan {
+    /// Whether applying the plan writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.calendars.is_empty() && self.changes.is_empty()
+    }
+}
+
+/// The schedules and holiday calendars.
+pub trait Schedules: Send + Sync {
+    /// Every schedule and calendar.
+    fn schedule_snapshot(
+        &self,
+    ) -> impl Future<Output = Result<ScheduleSnapshot, StoreError>> + Send;
+
+    /// Runs `plan` against a snapshot taken inside one write transaction and, if it returns a
+    /// plan and `commit` is [`Commit::Write`], applies it there with its audit entry. A name
+    /// taken by another schedule meanwhile fails the whole change.
+    fn change_schedules<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+    ) -> impl Future<Output = Result<Result<SchedulePlan, Vec<String>>, StoreError>> + Send
+    where
+        F: FnOnce(&ScheduleSnapshot) -> Result<SchedulePlan, Vec<String>> + Send;
+}

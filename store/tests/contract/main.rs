@@ -1,0 +1,5 @@
+//! The storage contract: the same cases against SQLite and, with
+//! `RHYTHM_TEST_DATABASE_URL=postgres://…`, against Postgres.
+
+mod directory;
+mod schedules;
