@@ -23,5 +23,6 @@
 //!
 //! Time comes from the domain's `Clock`, so tests move it instead of sleeping.
 
+pub mod first_fire;
 pub mod placement;
 pub mod recurrence;
