@@ -23,6 +23,7 @@
 //!
 //! Time comes from the domain's `Clock`, so tests move it instead of sleeping.
 
+pub mod admin;
 pub mod first_fire;
 pub mod placement;
 pub mod recurrence;

@@ -1,0 +1,5 @@
+//! The scheduler from the outside: the DST property, and HR's schedule changes against a
+//! real database (SQLite, or Postgres with `RHYTHM_TEST_DATABASE_URL`).
+
+mod admin;
+mod dst_oracle;
