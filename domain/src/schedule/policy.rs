@@ -284,7 +284,7 @@ fn read_schedule(
             problems.check::<Option<String>>(
                 "holidays",
                 Err(Invalid::new(format!(
-                    "no holiday_calendar named `{calendar}` in this file"
+                    "no holiday calendar named `{calendar}`; define it with [[holiday_calendar]] in the policy file"
                 ))),
             )
         }

@@ -128,7 +128,9 @@ async fn a_schedule_is_added_once_and_its_calendar_must_exist() {
     };
     assert_eq!(
         why,
-        ["schedule `Holiday-aware`: holidays: no holiday_calendar named `fr` in this file"]
+        [
+            "schedule `Holiday-aware`: holidays: no holiday calendar named `fr`; define it with [[holiday_calendar]] in the policy file"
+        ]
     );
     assert_eq!(
         db.store.schedule_snapshot().await.unwrap().schedules.len(),

@@ -108,7 +108,9 @@ fn a_schedule_name_is_unique_and_calendars_must_exist() {
     let missing = format!("{MINIMAL}holidays = \"fr\"\n");
     assert_eq!(
         problems(&missing),
-        ["schedule `Weekly`: holidays: no holiday_calendar named `fr` in this file"]
+        [
+            "schedule `Weekly`: holidays: no holiday calendar named `fr`; define it with [[holiday_calendar]] in the policy file"
+        ]
     );
 }
 
