@@ -56,6 +56,113 @@ pub enum Command {
     /// The directory of people: import it from your HR system, list it.
     #[command(subcommand)]
     People(PeopleCommand),
+    /// The cadence: schedules as code (apply a policy file), or one by one.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+}
+
+/// `rhythm schedule …`
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Make the schedules match a policy file: create what is new, update what changed,
+    /// resume what was paused, pause what is no longer in the file (nothing is deleted).
+    /// Prints the diff. See config/policy.example.toml for every key.
+    Apply {
+        /// The policy file (TOML).
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Print the diff and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the diff as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add one schedule (for schedules kept as code, prefer `schedule apply`).
+    Add(Box<AddArgs>),
+    /// List every schedule with its next fire time.
+    List {
+        /// Print a JSON array (id, name, kind, cron or at, timezone, audience, paused,
+        /// next_fire_at).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one schedule in full.
+    Show {
+        /// The schedule's name or id.
+        schedule: String,
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a schedule firing until it is resumed.
+    Pause {
+        /// The schedule's name or id.
+        schedule: String,
+    },
+    /// Let a paused schedule fire again, from now on (what it missed is not sent).
+    Resume {
+        /// The schedule's name or id.
+        schedule: String,
+    },
+    /// Delete a schedule for good.
+    Delete {
+        /// The schedule's name or id.
+        schedule: String,
+    },
+}
+
+/// `rhythm schedule add`: the keys of a `[[schedule]]` table, as flags.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Unique name, its identity across applies.
+    #[arg(long)]
+    pub name: String,
+    /// check_in, goal_review, feedback_session, appraisal_deadline or announcement.
+    #[arg(long)]
+    pub kind: String,
+    /// A 5-field cron expression, such as "0 9 * * MON" (or --at).
+    #[arg(long, conflicts_with = "at", required_unless_present = "at")]
+    pub cron: Option<String>,
+    /// Fire once, at a local date and time such as 2026-12-15T17:00:00 (or --cron).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// "recipient" (each person's own zone) or an IANA zone.
+    #[arg(long, default_value = "recipient")]
+    pub timezone: String,
+    /// everyone, team:NAME, reports:EMAIL, people:EMAIL,EMAIL or channel:ID.
+    #[arg(long)]
+    pub audience: String,
+    /// Days people work, comma-separated [default: mon,tue,wed,thu,fri].
+    #[arg(long, value_delimiter = ',')]
+    pub business_days: Option<Vec<String>>,
+    /// next_business_day or skip [default: next_business_day].
+    #[arg(long)]
+    pub on_day_off: Option<String>,
+    /// A stored holiday calendar for everyone (else each person's region's).
+    #[arg(long)]
+    pub holidays: Option<String>,
+    /// How late a missed occurrence may still fire [default: 1h].
+    #[arg(long)]
+    pub grace: Option<String>,
+    /// First day it may fire (2026-01-01).
+    #[arg(long)]
+    pub starts: Option<String>,
+    /// Last day it may fire.
+    #[arg(long)]
+    pub ends: Option<String>,
+    /// The message or check-in template [default: default].
+    #[arg(long)]
+    pub template: Option<String>,
+    /// Nudge the recipient this long after, if not done (such as 4h).
+    #[arg(long)]
+    pub nudge_after: Option<String>,
+    /// Tell their manager this long after, if still not done (such as 24h).
+    #[arg(long)]
+    pub escalate_after: Option<String>,
+    /// Deadline reminders, comma-separated [default for deadlines: -7d,-1d,0d].
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    pub deadline_offsets: Option<Vec<String>>,
 }
 
 /// `rhythm people …`

@@ -3,6 +3,7 @@
 mod doctor;
 mod people;
 mod run;
+mod schedule;
 
 use anyhow::Context as _;
 
@@ -22,6 +23,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Doctor { json } => doctor::doctor(&config, json).await,
         Command::People(PeopleCommand::Import(args)) => people::import(&config, &args).await,
         Command::People(PeopleCommand::List(args)) => people::list(&config, &args).await,
+        Command::Schedule(command) => schedule::execute(&config, command).await,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::CliError;
 
 /// Opens and migrates the database for a command that reads or writes it.
-async fn ready_store(config: &Config) -> Result<Store, CliError> {
+pub(super) async fn ready_store(config: &Config) -> Result<Store, CliError> {
     let store = open_store(&config.settings, true).await?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)

@@ -5,4 +5,5 @@ mod app;
 mod cli;
 mod config;
 mod import;
+mod schedule;
 mod support;
