@@ -95,6 +95,21 @@ pub enum ScheduleCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Who gets pinged when: the next deliveries in time order, after each person's zone,
+    /// holidays, quiet hours and out-of-office.
+    Preview {
+        /// The schedule's name or id.
+        schedule: String,
+        /// Start from this instant (RFC 3339, such as 2026-03-02T00:00:00Z) [default: now].
+        #[arg(long, value_name = "RFC3339")]
+        from: Option<String>,
+        /// How many deliveries to show.
+        #[arg(long, default_value_t = 20)]
+        count: usize,
+        /// Print a JSON array of {"person", "fire_at" (UTC), "local" (their offset)}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Stop a schedule firing until it is resumed.
     Pause {
         /// The schedule's name or id.

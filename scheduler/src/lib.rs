@@ -26,4 +26,5 @@
 pub mod admin;
 pub mod first_fire;
 pub mod placement;
+pub mod preview;
 pub mod recurrence;

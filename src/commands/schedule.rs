@@ -31,6 +31,12 @@ pub(super) async fn execute(config: &Config, command: ScheduleCommand) -> Result
         ScheduleCommand::Add(args) => add(&store, &args).await,
         ScheduleCommand::List { json } => list(&store, json).await,
         ScheduleCommand::Show { schedule, json } => show(&store, &schedule, json).await,
+        ScheduleCommand::Preview {
+            schedule,
+            from,
+            count,
+            json,
+        } => preview(&store, &schedule, from.as_deref(), count, json).await,
         ScheduleCommand::Pause { schedule } => act(&store, &schedule, Action::Pause).await,
         ScheduleCommand::Resume { schedule } => act(&store, &schedule, Action::Resume).await,
         ScheduleCommand::Delete { schedule } => act(&store, &schedule, Action::Delete).await,
@@ -330,5 +336,78 @@ async fn act(store: &Store, key: &str, action: Action) -> Result<(), CliError> {
         (Action::Delete, _) => format!("Deleted `{name}`."),
     };
     println!("{message}");
+    Ok(())
+}
+
+async fn preview(
+    store: &Store,
+    key: &str,
+    from: Option<&str>,
+    count: usize,
+    json: bool,
+) -> Result<(), CliError> {
+    let from = match from {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|_| {
+                CliError::BadInput(format!(
+                    "--from `{text}` is not an RFC 3339 instant such as 2026-03-02T09:00:00Z"
+                ))
+            })?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let snapshot = store
+        .schedule_snapshot()
+        .await
+        .context("reading schedules")?;
+    let stored = snapshot
+        .find(key)
+        .ok_or_else(|| CliError::BadInput(unknown(key, &snapshot)))?;
+    let people = store
+        .people(&PeopleFilter::default())
+        .await
+        .context("reading people")?;
+    let entries = rhythm_scheduler::preview::preview(
+        &stored.schedule,
+        &people,
+        &snapshot.calendars,
+        from,
+        count,
+    );
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&entries).map_err(anyhow::Error::from)?
+        );
+        return Ok(());
+    }
+    if stored.paused {
+        println!(
+            "`{}` is paused: nothing is sent until it is resumed. Were it running:",
+            stored.schedule.name
+        );
+    }
+    if entries.is_empty() {
+        println!(
+            "`{}` pings no one from {}: its audience ({}) has no active people, or its dates are past.",
+            stored.schedule.name,
+            from.to_rfc3339(),
+            stored.schedule.audience
+        );
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["PERSON", "THEIR TIME", "UTC"]);
+    for entry in &entries {
+        table.add_row([
+            entry.person.to_string(),
+            entry.local.format("%a %Y-%m-%d %H:%M %:z").to_string(),
+            entry.fire_at.format("%Y-%m-%d %H:%M").to_string(),
+        ]);
+    }
+    println!("{table}");
     Ok(())
 }

@@ -8,6 +8,7 @@ use rhythm_domain::people::{
     ChatIdentity, ChatUserId, DisplayName, Email, Person, PersonId, Platform, Region, Role,
     TeamName, Timezone,
 };
+use rhythm_domain::schedule::{OutOfOffice, QuietHours, parse_date};
 use sqlx::FromRow;
 
 #[derive(FromRow)]
@@ -20,6 +21,7 @@ pub(crate) struct PersonRow {
     pub(crate) manager_email: Option<String>,
     pub(crate) region: Option<String>,
     pub(crate) active: bool,
+    pub(crate) quiet_hours: Option<String>,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
 }
@@ -28,6 +30,13 @@ pub(crate) struct PersonRow {
 pub(crate) struct MembershipRow {
     pub(crate) person_id: i64,
     pub(crate) team: String,
+}
+
+#[derive(FromRow)]
+pub(crate) struct AwayRow {
+    pub(crate) person_id: i64,
+    pub(crate) from_date: String,
+    pub(crate) to_date: String,
 }
 
 #[derive(FromRow)]
@@ -42,6 +51,7 @@ pub(crate) fn assemble(
     rows: Vec<PersonRow>,
     memberships: Vec<MembershipRow>,
     identities: Vec<IdentityRow>,
+    away: Vec<AwayRow>,
 ) -> anyhow::Result<Vec<Person>> {
     let mut people = Vec::with_capacity(rows.len());
     let mut index = HashMap::with_capacity(rows.len());
@@ -69,6 +79,15 @@ pub(crate) fn assemble(
             });
         }
     }
+    for range in away {
+        if let Some(&at) = index.get(&range.person_id) {
+            let from = stored(parse_date(&range.from_date, "date"), "out-of-office date")?;
+            let to = stored(parse_date(&range.to_date, "date"), "out-of-office date")?;
+            people[at]
+                .out_of_office
+                .push(stored(OutOfOffice::new(from, to), "out-of-office range")?);
+        }
+    }
     Ok(people)
 }
 
@@ -84,6 +103,8 @@ fn person(row: &PersonRow) -> anyhow::Result<Person> {
         region: optional(row.region.as_deref(), Region::parse, "region")?,
         active: row.active,
         identities: Vec::new(),
+        quiet_hours: optional(row.quiet_hours.as_deref(), QuietHours::parse, "quiet hours")?,
+        out_of_office: Vec::new(),
         created_at: instant(row.created_at)?,
         updated_at: instant(row.updated_at)?,
     })

@@ -200,3 +200,40 @@ async fn bad_schedules_are_refused_with_a_sentence_and_nothing_is_stored() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn preview_lists_who_is_pinged_when_on_their_own_clock() {
+    let (rhythm, path) = with_policy().await;
+    let people = "email,name,timezone,region\n\
+                  ana@example.com,Ana,Europe/Berlin,de\n\
+                  kai@example.com,Kai,Asia/Tokyo,\n";
+    assert_eq!(rhythm.import(people, &[]).code, 0);
+    rhythm.run(&["schedule", "apply", "--file", &path]);
+    let run = rhythm.run(&[
+        "schedule",
+        "preview",
+        "Weekly check-in",
+        "--from",
+        "2026-12-20T00:00:00Z",
+        "--count",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let entries: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        entries,
+        serde_json::json!([
+            { "person": "kai@example.com", "fire_at": "2026-12-21T00:00:00Z", "local": "2026-12-21T09:00:00+09:00" },
+            { "person": "ana@example.com", "fire_at": "2026-12-21T08:00:00Z", "local": "2026-12-21T09:00:00+01:00" },
+            { "person": "kai@example.com", "fire_at": "2026-12-28T00:00:00Z", "local": "2026-12-28T09:00:00+09:00" },
+        ])
+    );
+    let run = rhythm.run(&["schedule", "preview", "Weekly check-in", "--from", "soon"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is not an RFC 3339 instant"),
+        "{}",
+        run.stderr
+    );
+}

@@ -54,6 +54,8 @@ fn stored(email: &str, manager: Option<&str>, slack: Option<&str>) -> Person {
             })
             .into_iter()
             .collect(),
+        quiet_hours: None,
+        out_of_office: Vec::new(),
         created_at: at,
         updated_at: at,
     }

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{ChatIdentity, DisplayName, Email, Region, Role, TeamName, Timezone};
+use crate::schedule::{OutOfOffice, QuietHours};
 
 /// A person's storage id; other records point at people by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -33,6 +34,10 @@ pub struct Person {
     pub active: bool,
     /// Their chat accounts.
     pub identities: Vec<ChatIdentity>,
+    /// Their quiet hours; `None`: the default, 20:00–08:00 local.
+    pub quiet_hours: Option<QuietHours>,
+    /// When they are away: no reminders, none counted as missed.
+    pub out_of_office: Vec<OutOfOffice>,
     /// When they were first added.
     pub created_at: DateTime<Utc>,
     /// When any of the above last changed.

@@ -60,7 +60,7 @@ impl HolidayCalendar {
 
 /// Local hours in which a person gets no reminders; a delivery due inside them waits for
 /// their end. The range may wrap midnight (20:00–08:00, the default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct QuietHours {
     /// When quiet starts.
     pub start: NaiveTime,
@@ -108,7 +108,7 @@ impl QuietHours {
 }
 
 /// Days a person is away: no reminders, and nothing counted as missed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct OutOfOffice {
     /// First day away.
     pub from: NaiveDate,

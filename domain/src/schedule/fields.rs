@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::Weekday;
 
-use crate::people::{Email, Invalid, TeamName, Timezone, string_newtype};
+use crate::people::{Email, Invalid, Person, TeamName, Timezone, string_newtype};
 
 /// A schedule's unique name; its identity across policy-file applies.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -176,6 +176,27 @@ impl Audience {
                 "`{rest}` is not a channel id (letters and digits)"
             ))),
             _ => Err(Invalid::new(format!("unknown audience `{text}`: {shape}"))),
+        }
+    }
+}
+
+impl Audience {
+    /// The active people this audience reaches, in directory order. A channel reaches no
+    /// one directly.
+    pub fn members<'a>(&self, people: &'a [Person]) -> Vec<&'a Person> {
+        let active = people.iter().filter(|person| person.active);
+        match self {
+            Self::Everyone => active.collect(),
+            Self::Team(team) => active
+                .filter(|person| person.teams.iter().any(|t| t.key() == team.key()))
+                .collect(),
+            Self::Reports(manager) => active
+                .filter(|person| person.manager.as_ref() == Some(manager))
+                .collect(),
+            Self::People(emails) => active
+                .filter(|person| emails.contains(&person.email))
+                .collect(),
+            Self::Channel(_) => Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@ use rhythm_domain::ports::{PeopleFilter, StoreError};
 use sqlx::QueryBuilder;
 
 use super::Db;
-use crate::convert::{IdentityRow, MembershipRow, PersonRow, assemble};
+use crate::convert::{AwayRow, IdentityRow, MembershipRow, PersonRow, assemble};
 use crate::error::classify;
 
 /// Appends the conditions of `filter` on table `people` to a `WHERE TRUE` clause.
@@ -30,8 +30,8 @@ pub(crate) async fn people(
     filter: &PeopleFilter,
 ) -> Result<Vec<Person>, StoreError> {
     let mut query = QueryBuilder::<Db>::new(
-        "SELECT id, email, name, timezone, role, manager_email, region, active, created_at, \
-         updated_at FROM people WHERE TRUE",
+        "SELECT id, email, name, timezone, role, manager_email, region, active, quiet_hours, \
+         created_at, updated_at FROM people WHERE TRUE",
     );
     push_filter(&mut query, filter);
     query.push(" ORDER BY email");
@@ -65,7 +65,19 @@ pub(crate) async fn people(
         .await
         .map_err(classify("reading chat identities"))?;
 
-    assemble(rows, memberships, identities).map_err(StoreError::Unexpected)
+    let mut query = QueryBuilder::<Db>::new(
+        "SELECT person_id, from_date, to_date FROM out_of_office \
+         WHERE person_id IN (SELECT people.id FROM people WHERE TRUE",
+    );
+    push_filter(&mut query, filter);
+    query.push(") ORDER BY from_date");
+    let away: Vec<AwayRow> = query
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(classify("reading out-of-office"))?;
+
+    assemble(rows, memberships, identities, away).map_err(StoreError::Unexpected)
 }
 
 /// Every team with its number of active members, ordered by name.

@@ -431,3 +431,35 @@ async fn sqlite_runs_in_wal_with_full_sync_and_foreign_keys() {
     assert_eq!(foreign_keys, 1);
     assert_eq!(busy, 5_000);
 }
+
+#[tokio::test]
+async fn quiet_hours_and_out_of_office_are_read_with_each_person() {
+    let db = TestDb::new().await;
+    import(
+        &db.store,
+        "email,name\nana@example.com,Ana\nben@example.com,Ben\n",
+    )
+    .await;
+    let statements = [
+        "UPDATE people SET quiet_hours = '19:00-07:30' WHERE email = 'ana@example.com'",
+        "INSERT INTO out_of_office (person_id, from_date, to_date) \
+         SELECT id, '2026-08-03', '2026-08-14' FROM people WHERE email = 'ana@example.com'",
+    ];
+    for sql in statements {
+        match &db.store {
+            Store::Sqlite(store) => sqlx::query(sql).execute(store.pool()).await.map(drop),
+            Store::Postgres(store) => sqlx::query(sql).execute(store.pool()).await.map(drop),
+        }
+        .unwrap();
+    }
+    let people = everyone(&db.store).await;
+    let ana = person(&people, "ana@example.com");
+    assert_eq!(
+        ana.quiet_hours,
+        Some(rhythm_domain::schedule::QuietHours::parse("19:00-07:30").unwrap())
+    );
+    assert_eq!(ana.out_of_office.len(), 1);
+    assert_eq!(ana.out_of_office[0].to.to_string(), "2026-08-14");
+    let ben = person(&people, "ben@example.com");
+    assert_eq!((ben.quiet_hours, ben.out_of_office.len()), (None, 0));
+}
