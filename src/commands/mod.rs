@@ -41,3 +41,21 @@ async fn migrate(config: &Config) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// Who is acting from this terminal, for the audit log: `cli:USER`.
+fn actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
+    )
+}
+
+/// A borderless table with `header`, for terminal output.
+fn plain_table<const N: usize>(header: [&str; N]) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(header);
+    table
+}

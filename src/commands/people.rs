@@ -3,7 +3,7 @@
 use std::io::IsTerminal as _;
 
 use anyhow::Context as _;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 use rhythm_domain::import::{ImportError, ImportOptions, ImportReport, import_people};
 use rhythm_domain::people::{Email, Person, TeamName};
@@ -39,10 +39,7 @@ pub(super) async fn import(config: &Config, args: &ImportArgs) -> Result<(), Cli
     };
     let bar = progress_bar();
     let progress = |done: u64, total: u64| show_progress(&bar, done, total);
-    let actor = format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
-    );
+    let actor = super::actor();
     let outcome = import_people(&store, file, &options, commit, &actor, &progress).await;
     bar.finish_and_clear();
     store.close().await;
@@ -185,13 +182,9 @@ pub(super) async fn list(config: &Config, args: &ListArgs) -> Result<(), CliErro
 }
 
 fn table(people: &[Person]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header([
-            "EMAIL", "NAME", "TIMEZONE", "ROLE", "MANAGER", "TEAMS", "ACTIVE",
-        ]);
+    let mut table = super::plain_table([
+        "EMAIL", "NAME", "TIMEZONE", "ROLE", "MANAGER", "TEAMS", "ACTIVE",
+    ]);
     for person in people {
         let teams: Vec<&str> = person.teams.iter().map(TeamName::as_str).collect();
         table.add_row([

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use anyhow::Context as _;
 use chrono::Utc;
 use chrono_tz::Tz;
-use comfy_table::{ContentArrangement, Table, presets};
 use rhythm_domain::ports::{Commit, Directory as _, PeopleFilter, Schedules as _, StoredSchedule};
 use rhythm_domain::schedule::{FollowUpDoc, Policy, Recurrence, ScheduleDoc};
 use rhythm_scheduler::admin::{
@@ -56,11 +55,28 @@ impl From<AdminError> for CliError {
     }
 }
 
-fn actor() -> String {
-    format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
-    )
+/// Who is changing schedules from this terminal, and the zones recipient-zone schedules
+/// fire in.
+struct Context {
+    actor: String,
+    zones: Vec<Tz>,
+}
+
+impl Context {
+    async fn read(store: &Store) -> Result<Self, CliError> {
+        Ok(Self {
+            actor: super::actor(),
+            zones: people_zones(store).await?,
+        })
+    }
+
+    fn change(&self) -> Change<'_> {
+        Change {
+            actor: &self.actor,
+            now: Utc::now(),
+            zones: &self.zones,
+        }
+    }
 }
 
 /// The zones of active people: where recipient-zone schedules fire.
@@ -98,13 +114,8 @@ async fn apply(
             problems.join("\n")
         ))
     })?;
-    let zones = people_zones(store).await?;
-    let actor = actor();
-    let change = Change {
-        actor: &actor,
-        now: Utc::now(),
-        zones: &zones,
-    };
+    let context = Context::read(store).await?;
+    let change = context.change();
     let commit = if dry_run {
         Commit::DryRun
     } else {
@@ -184,13 +195,8 @@ async fn add(store: &Store, args: &AddArgs) -> Result<(), CliError> {
         }),
         deadline_offsets: args.deadline_offsets.clone(),
     };
-    let zones = people_zones(store).await?;
-    let actor = actor();
-    let change = Change {
-        actor: &actor,
-        now: Utc::now(),
-        zones: &zones,
-    };
+    let context = Context::read(store).await?;
+    let change = context.change();
     let added = add_schedule(store, &doc, change).await?;
     match added.next_fire_at {
         Some(at) => println!(
@@ -251,19 +257,15 @@ async fn list(store: &Store, json: bool) -> Result<(), CliError> {
         );
         return Ok(());
     }
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header([
-            "ID",
-            "NAME",
-            "KIND",
-            "WHEN",
-            "TIMEZONE",
-            "AUDIENCE",
-            "NEXT (UTC)",
-        ]);
+    let mut table = super::plain_table([
+        "ID",
+        "NAME",
+        "KIND",
+        "WHEN",
+        "TIMEZONE",
+        "AUDIENCE",
+        "NEXT (UTC)",
+    ]);
     for stored in &snapshot.schedules {
         let next = match (stored.paused, stored.next_fire_at) {
             (true, _) => "paused".to_owned(),
@@ -318,13 +320,8 @@ async fn show(store: &Store, key: &str, json: bool) -> Result<(), CliError> {
 }
 
 async fn act(store: &Store, key: &str, action: Action) -> Result<(), CliError> {
-    let actor = actor();
-    let zones = people_zones(store).await?;
-    let change = Change {
-        actor: &actor,
-        now: Utc::now(),
-        zones: &zones,
-    };
+    let context = Context::read(store).await?;
+    let change = context.change();
     let (name, toggle) = act_on(store, key, action, change).await?;
     let message = match (action, toggle) {
         (Action::Pause, Toggle::Changed) => format!("Paused `{name}`."),
@@ -396,11 +393,7 @@ async fn preview(
         );
         return Ok(());
     }
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(["PERSON", "THEIR TIME", "UTC"]);
+    let mut table = super::plain_table(["PERSON", "THEIR TIME", "UTC"]);
     for entry in &entries {
         table.add_row([
             entry.person.to_string(),
