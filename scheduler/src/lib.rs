@@ -26,5 +26,6 @@
 pub mod admin;
 pub mod first_fire;
 pub mod placement;
+pub mod planner;
 pub mod preview;
 pub mod recurrence;

@@ -5,8 +5,10 @@
 
 use std::future::Future;
 
+mod outbox;
 mod schedules;
 
+pub use outbox::{Advance, DeliveryPlan, OccurrencePlan, OccurrenceStatus, Outbox, PlannerStep};
 pub use schedules::{
     ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoredSchedule,
 };

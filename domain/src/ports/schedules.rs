@@ -23,6 +23,8 @@ pub struct StoredSchedule {
     pub paused: bool,
     /// The next instant the planner must look at; `None` once it will never fire again.
     pub next_fire_at: Option<DateTime<Utc>>,
+    /// Bumped by every change; the planner advances a schedule only at the version it read.
+    pub version: i64,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }

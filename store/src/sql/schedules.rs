@@ -21,6 +21,7 @@ struct ScheduleRow {
     doc: String,
     paused: bool,
     next_fire_at: Option<i64>,
+    version: i64,
     updated_at: i64,
 }
 
@@ -47,7 +48,7 @@ pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, 
         .collect();
 
     let rows: Vec<ScheduleRow> = sqlx::query_as(
-        "SELECT id, doc, paused, next_fire_at, updated_at FROM schedules ORDER BY name",
+        "SELECT id, doc, paused, next_fire_at, version, updated_at FROM schedules ORDER BY name",
     )
     .fetch_all(&mut *conn)
     .await
@@ -68,6 +69,7 @@ pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, 
                 schedule,
                 paused: row.paused,
                 next_fire_at: row.next_fire_at.map(instant).transpose()?,
+                version: row.version,
                 updated_at: instant(row.updated_at)?,
             })
         })

@@ -1,0 +1,99 @@
+//! The outbox port: what the planner writes when schedules fall due.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use super::{ScheduleId, StoreError, StoredSchedule};
+use crate::people::PersonId;
+
+/// How an occurrence was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OccurrenceStatus {
+    /// Fired when due.
+    OnTime,
+    /// Fired after downtime, within the schedule's grace window.
+    Late,
+    /// Past the grace window: recorded, nothing sent.
+    Missed,
+}
+
+impl OccurrenceStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnTime => "on_time",
+            Self::Late => "late",
+            Self::Missed => "missed",
+        }
+    }
+}
+
+/// One message to one person, due at an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryPlan {
+    /// Who gets it.
+    pub person: PersonId,
+    /// `reminder`, `nudge`, `escalation:ID` (about report ID) or `deadline:-7d`.
+    pub step: String,
+    /// When it may be sent.
+    pub due_at: DateTime<Utc>,
+}
+
+/// A schedule firing at an instant, and what it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OccurrencePlan {
+    /// The instant it fires (its identity with the schedule).
+    pub fire_at: DateTime<Utc>,
+    /// On time, late or missed.
+    pub status: OccurrenceStatus,
+    /// What it sends (nothing if missed).
+    pub deliveries: Vec<DeliveryPlan>,
+}
+
+/// What the planner does with one due schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advance {
+    /// The schedule.
+    pub schedule: ScheduleId,
+    /// The version it was read at; the advance applies only if it is still current.
+    pub version: i64,
+    /// Its occurrences now due.
+    pub occurrences: Vec<OccurrencePlan>,
+    /// When to look at it next.
+    pub next_fire_at: Option<DateTime<Utc>>,
+}
+
+/// What one planner step did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlannerStep {
+    /// Schedules taken.
+    pub schedules: usize,
+    /// Occurrences this planner claimed (fired or recorded missed).
+    pub claimed: usize,
+    /// Occurrences another planner had claimed first.
+    pub already_claimed: usize,
+    /// Of the claimed, how many were missed.
+    pub missed: usize,
+    /// Deliveries written.
+    pub deliveries: usize,
+}
+
+/// The occurrences and the outbox.
+pub trait Outbox: Send + Sync {
+    /// One planner step, in one write transaction: takes up to `limit` unpaused schedules
+    /// due at `now` (skipping any another planner holds), asks `plan` what each fires,
+    /// claims each occurrence by its unique `(schedule, fire_at)`, writes the deliveries of
+    /// those it claimed, and advances each schedule by compare-and-set on its version.
+    fn plan_due<F>(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        plan: F,
+    ) -> impl Future<Output = Result<PlannerStep, StoreError>> + Send
+    where
+        F: FnMut(&StoredSchedule) -> Advance + Send;
+
+    /// The earliest `next_fire_at` of an unpaused schedule.
+    fn next_due(&self) -> impl Future<Output = Result<Option<DateTime<Utc>>, StoreError>> + Send;
+}
