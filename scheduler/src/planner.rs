@@ -6,13 +6,19 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use rhythm_domain::clock::Clock;
 use rhythm_domain::people::Person;
 use rhythm_domain::ports::{
     Advance, DeliveryPlan, OccurrencePlan, OccurrenceStatus, StoredSchedule,
 };
+use rhythm_domain::ports::{Directory, Outbox, PeopleFilter, PlannerStep, Schedules, StoreError};
 use rhythm_domain::schedule::{HolidayCalendar, Recurrence, Schedule, ZoneChoice};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::first_fire::local_instant;
 use crate::placement::{DayRules, PersonCalendar, Placement, place};
@@ -268,6 +274,103 @@ pub fn next_look(schedule: &Schedule, zones: &[Tz], now: DateTime<Utc>) -> Optio
             in_dates.then_some(fire + earliest)
         })
         .min()
+}
+
+/// The planner loop over a store: steps until nothing is due, then sleeps until the next
+/// due time (at most `cap`) or until woken.
+pub struct Planner<S> {
+    store: S,
+    clock: Arc<dyn Clock>,
+    batch: usize,
+    cap: std::time::Duration,
+    wake: Arc<Notify>,
+}
+
+impl<S: Directory + Schedules + Outbox> Planner<S> {
+    /// A planner taking up to `batch` schedules a transaction.
+    pub fn new(store: S, clock: Arc<dyn Clock>, batch: usize) -> Self {
+        Self {
+            store,
+            clock,
+            batch: batch.max(1),
+            cap: std::time::Duration::from_secs(60),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Wakes the loop early, such as after a schedule changed.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+
+    /// Fires everything due now, a batch a transaction, until nothing is due; returns the
+    /// totals.
+    pub async fn run_due(&self) -> Result<PlannerStep, StoreError> {
+        let mut total = PlannerStep::default();
+        loop {
+            let people = self.store.people(&PeopleFilter::default()).await?;
+            let calendars = self.store.holiday_calendars().await?;
+            let world = World {
+                people: &people,
+                calendars: &calendars,
+            };
+            let now = self.clock.now();
+            let step = self
+                .store
+                .plan_due(now, self.batch, |stored| plan(stored, world, now))
+                .await?;
+            total.schedules += step.schedules;
+            total.claimed += step.claimed;
+            total.already_claimed += step.already_claimed;
+            total.missed += step.missed;
+            total.deliveries += step.deliveries;
+            total.lost_races += step.lost_races;
+            if step.schedules < self.batch && step.lost_races == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Runs until `shutdown` is cancelled. A failed step is logged and retried after a
+    /// pause; the loop never exits on its own.
+    pub async fn run(self, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let pause = match self.run_due().await {
+                Ok(step) => {
+                    if step.claimed > 0 || step.lost_races > 0 {
+                        tracing::info!(
+                            planner.claimed = step.claimed,
+                            planner.missed = step.missed,
+                            planner.deliveries = step.deliveries,
+                            planner.already_claimed = step.already_claimed,
+                            "fired due schedules"
+                        );
+                    }
+                    self.until_next_due().await
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "planner step failed; retrying");
+                    std::time::Duration::from_secs(5)
+                }
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+
+    async fn until_next_due(&self) -> std::time::Duration {
+        match self.store.next_due().await {
+            Ok(Some(next)) => (next - self.clock.now())
+                .to_std()
+                .unwrap_or_default()
+                .min(self.cap),
+            Ok(None) => self.cap,
+            Err(_) => std::time::Duration::from_secs(5),
+        }
+    }
 }
 
 #[cfg(test)]

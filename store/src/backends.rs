@@ -1,11 +1,13 @@
 //! [`Store`]: whichever backend the URL named, behind one type.
 
+use chrono::{DateTime, Utc};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, SchedulePlan, ScheduleSnapshot,
-    Schedules, StoreError,
+    Advance, Commit, Directory, DirectorySnapshot, Outbox, PeopleFilter, PlannerStep, Progress,
+    SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
 };
+use rhythm_domain::schedule::HolidayCalendar;
 
 use crate::connect::MigrationStatus;
 use crate::{postgres, sqlite};
@@ -87,6 +89,10 @@ impl Directory for Store {
 }
 
 impl Schedules for Store {
+    async fn holiday_calendars(&self) -> Result<Vec<HolidayCalendar>, StoreError> {
+        on_backend!(self, store => store.holiday_calendars().await)
+    }
+
     async fn schedule_snapshot(&self) -> Result<ScheduleSnapshot, StoreError> {
         on_backend!(self, store => store.schedule_snapshot().await)
     }
@@ -100,5 +106,23 @@ impl Schedules for Store {
         F: FnOnce(&ScheduleSnapshot) -> Result<SchedulePlan, Vec<String>> + Send,
     {
         on_backend!(self, store => store.change_schedules(plan, commit).await)
+    }
+}
+
+impl Outbox for Store {
+    async fn plan_due<F>(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        plan: F,
+    ) -> Result<PlannerStep, StoreError>
+    where
+        F: FnMut(&StoredSchedule) -> Advance + Send,
+    {
+        on_backend!(self, store => store.plan_due(now, limit, plan).await)
+    }
+
+    async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        on_backend!(self, store => store.next_due().await)
     }
 }

@@ -18,10 +18,17 @@ pub(crate) const MAX_BINDS: usize = 32_767;
 pub(crate) const MIGRATIONS_TABLE_EXISTS: &str = "SELECT 1 FROM pg_tables \
      WHERE tablename = '_sqlx_migrations' AND schemaname = current_schema()";
 
+/// Due schedules, skipping rows another planner has locked: replicas share the work.
+pub(crate) const DUE_SCHEDULES: &str = "SELECT id, doc, paused, next_fire_at, version, updated_at \
+     FROM schedules WHERE paused = $1 AND next_fire_at IS NOT NULL AND next_fire_at <= $2 \
+     ORDER BY next_fire_at LIMIT $3 FOR UPDATE SKIP LOCKED";
+
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[path = "sql/audit.rs"]
 mod audit;
+#[path = "sql/outbox.rs"]
+mod outbox;
 #[path = "sql/read.rs"]
 mod read;
 #[path = "sql/schedules.rs"]

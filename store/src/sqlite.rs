@@ -19,10 +19,17 @@ pub(crate) const MAX_BINDS: usize = 32_766;
 pub(crate) const MIGRATIONS_TABLE_EXISTS: &str =
     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'";
 
+/// Due schedules; `BEGIN IMMEDIATE` already keeps other planners out.
+pub(crate) const DUE_SCHEDULES: &str = "SELECT id, doc, paused, next_fire_at, version, updated_at \
+     FROM schedules WHERE paused = $1 AND next_fire_at IS NOT NULL AND next_fire_at <= $2 \
+     ORDER BY next_fire_at LIMIT $3";
+
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
 #[path = "sql/audit.rs"]
 mod audit;
+#[path = "sql/outbox.rs"]
+mod outbox;
 #[path = "sql/read.rs"]
 mod read;
 #[path = "sql/schedules.rs"]

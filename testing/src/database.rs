@@ -108,6 +108,16 @@ impl TestDb {
     pub fn backend_of(&self) -> TestBackend {
         self.backend
     }
+
+    /// The single number `sql` returns (a `COUNT(*)`, say), for assertions on what was
+    /// written.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        match &self.store {
+            Store::Sqlite(store) => sqlx::query_scalar(sql).fetch_one(store.pool()).await,
+            Store::Postgres(store) => sqlx::query_scalar(sql).fetch_one(store.pool()).await,
+        }
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
 }
 
 impl Drop for TestDb {

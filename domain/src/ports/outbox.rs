@@ -77,6 +77,8 @@ pub struct PlannerStep {
     pub missed: usize,
     /// Deliveries written.
     pub deliveries: usize,
+    /// Steps rolled back because a schedule changed under them; retried on the next step.
+    pub lost_races: usize,
 }
 
 /// The occurrences and the outbox.

@@ -105,6 +105,11 @@ pub trait Schedules: Send + Sync {
         &self,
     ) -> impl Future<Output = Result<ScheduleSnapshot, StoreError>> + Send;
 
+    /// Every holiday calendar.
+    fn holiday_calendars(
+        &self,
+    ) -> impl Future<Output = Result<Vec<HolidayCalendar>, StoreError>> + Send;
+
     /// Runs `plan` against a snapshot taken inside one write transaction and, if it returns a
     /// plan and `commit` is [`Commit::Write`], applies it there with its audit entry. A name
     /// taken by another schedule meanwhile fails the whole change.

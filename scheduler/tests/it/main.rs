@@ -3,3 +3,4 @@
 
 mod admin;
 mod dst_oracle;
+mod planner;

@@ -16,7 +16,7 @@ use crate::error::classify;
 type Connection = <Db as sqlx::Database>::Connection;
 
 #[derive(FromRow)]
-struct ScheduleRow {
+pub(crate) struct ScheduleRow {
     id: i64,
     doc: String,
     paused: bool,
@@ -25,14 +25,37 @@ struct ScheduleRow {
     updated_at: i64,
 }
 
-/// Every schedule and calendar, re-checking each stored document.
-pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, StoreError> {
+/// A stored row as a schedule, re-checking its document against the calendar names.
+pub(crate) fn stored(
+    row: &ScheduleRow,
+    calendars: &HashSet<String>,
+) -> anyhow::Result<StoredSchedule> {
+    let doc: ScheduleDoc = serde_json::from_str(&row.doc)?;
+    let schedule = doc.read(calendars).map_err(|problems| {
+        anyhow::anyhow!(
+            "stored schedule {} is invalid: {}",
+            row.id,
+            problems.join("; ")
+        )
+    })?;
+    Ok(StoredSchedule {
+        id: ScheduleId(row.id),
+        schedule,
+        paused: row.paused,
+        next_fire_at: row.next_fire_at.map(instant).transpose()?,
+        version: row.version,
+        updated_at: instant(row.updated_at)?,
+    })
+}
+
+/// Every holiday calendar.
+pub(crate) async fn calendars(conn: &mut Connection) -> Result<Vec<HolidayCalendar>, StoreError> {
     let calendars: Vec<(String, String)> =
         sqlx::query_as("SELECT name, dates FROM holiday_calendars ORDER BY name")
             .fetch_all(&mut *conn)
             .await
             .map_err(classify("reading holiday calendars"))?;
-    let calendars = calendars
+    calendars
         .into_iter()
         .map(|(name, dates)| {
             let dates: Vec<String> = serde_json::from_str(&dates)?;
@@ -41,7 +64,12 @@ pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, 
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()
-        .map_err(StoreError::Unexpected)?;
+        .map_err(StoreError::Unexpected)
+}
+
+/// Every schedule and calendar, re-checking each stored document.
+pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, StoreError> {
+    let calendars = calendars(conn).await?;
     let names: HashSet<String> = calendars
         .iter()
         .map(|calendar| calendar.name.clone())
@@ -55,24 +83,7 @@ pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, 
     .map_err(classify("reading schedules"))?;
     let schedules = rows
         .into_iter()
-        .map(|row| {
-            let doc: ScheduleDoc = serde_json::from_str(&row.doc)?;
-            let schedule = doc.read(&names).map_err(|problems| {
-                anyhow::anyhow!(
-                    "stored schedule {} is invalid: {}",
-                    row.id,
-                    problems.join("; ")
-                )
-            })?;
-            Ok(StoredSchedule {
-                id: ScheduleId(row.id),
-                schedule,
-                paused: row.paused,
-                next_fire_at: row.next_fire_at.map(instant).transpose()?,
-                version: row.version,
-                updated_at: instant(row.updated_at)?,
-            })
-        })
+        .map(|row| stored(&row, &names))
         .collect::<anyhow::Result<Vec<_>>>()
         .map_err(StoreError::Unexpected)?;
     Ok(ScheduleSnapshot {

@@ -2,16 +2,20 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use rhythm_domain::clock::Clock;
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Commit, Directory, DirectorySnapshot, PeopleFilter, Progress, SchedulePlan, ScheduleSnapshot,
-    Schedules, StoreError,
+    Advance, Commit, Directory, DirectorySnapshot, Outbox, PeopleFilter, PlannerStep, Progress,
+    SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
 };
+use rhythm_domain::schedule::HolidayCalendar;
 use sqlx::Pool;
 
-use super::{BEGIN_WRITE, Db, LOCK, MIGRATIONS_TABLE_EXISTS, MIGRATOR, read, schedules, write};
+use super::{
+    BEGIN_WRITE, Db, LOCK, MIGRATIONS_TABLE_EXISTS, MIGRATOR, outbox, read, schedules, write,
+};
 use crate::connect::MigrationStatus;
 use crate::error::classify;
 
@@ -154,6 +158,11 @@ impl Directory for SqlStore {
 }
 
 impl Schedules for SqlStore {
+    async fn holiday_calendars(&self) -> Result<Vec<HolidayCalendar>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        schedules::calendars(&mut conn).await
+    }
+
     async fn schedule_snapshot(&self) -> Result<ScheduleSnapshot, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
         schedules::snapshot(&mut conn).await
@@ -181,5 +190,51 @@ impl Schedules for SqlStore {
             .await
             .map_err(classify("committing the schedule change"))?;
         Ok(Ok(plan))
+    }
+}
+
+impl Outbox for SqlStore {
+    async fn plan_due<F>(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        mut plan: F,
+    ) -> Result<PlannerStep, StoreError>
+    where
+        F: FnMut(&StoredSchedule) -> Advance + Send,
+    {
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(classify("starting a planner step"))?;
+        let due = outbox::due(&mut tx, now, limit).await?;
+        let mut step = PlannerStep {
+            schedules: due.len(),
+            ..PlannerStep::default()
+        };
+        for stored in &due {
+            let advance = plan(stored);
+            if let outbox::Written::LostRace =
+                outbox::write(&mut tx, &advance, now, &mut step).await?
+            {
+                tx.rollback()
+                    .await
+                    .map_err(classify("rolling back a lost race"))?;
+                return Ok(PlannerStep {
+                    lost_races: 1,
+                    ..PlannerStep::default()
+                });
+            }
+        }
+        tx.commit()
+            .await
+            .map_err(classify("committing a planner step"))?;
+        Ok(step)
+    }
+
+    async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        outbox::next_due(&mut conn).await
     }
 }
