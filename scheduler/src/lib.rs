@@ -24,6 +24,7 @@
 //! Time comes from the domain's `Clock`, so tests move it instead of sleeping.
 
 pub mod admin;
+pub mod dispatcher;
 pub mod first_fire;
 pub mod placement;
 pub mod planner;

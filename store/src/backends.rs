@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, Directory, DirectorySnapshot, Outbox, PeopleFilter, PlannerStep, Progress,
-    SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
+    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, Outgoing,
+    PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
+    StoredSchedule,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 
@@ -120,6 +121,25 @@ impl Outbox for Store {
         F: FnMut(&StoredSchedule) -> Advance + Send,
     {
         on_backend!(self, store => store.plan_due(now, limit, plan).await)
+    }
+
+    async fn lease_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        on_backend!(self, store => store.lease_due(owner, now, until, limit).await)
+    }
+
+    async fn finish(
+        &self,
+        id: DeliveryId,
+        owner: &str,
+        outcome: Finish,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.finish(id, owner, outcome).await)
     }
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

@@ -23,6 +23,11 @@ pub(crate) const DUE_SCHEDULES: &str = "SELECT id, doc, paused, next_fire_at, ve
      FROM schedules WHERE paused = $1 AND next_fire_at IS NOT NULL AND next_fire_at <= $2 \
      ORDER BY next_fire_at LIMIT $3 FOR UPDATE SKIP LOCKED";
 
+/// Leases due deliveries, skipping rows another dispatcher is leasing.
+pub(crate) const LEASE_DUE: &str = "UPDATE deliveries SET lease_owner = $1, lease_until = $2 \
+     WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND due_at <= $3 \
+     AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)";
+
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[path = "sql/audit.rs"]

@@ -5,10 +5,14 @@
 
 use std::future::Future;
 
+mod messenger;
 mod outbox;
 mod schedules;
 
-pub use outbox::{Advance, DeliveryPlan, OccurrencePlan, OccurrenceStatus, Outbox, PlannerStep};
+pub use messenger::{DeliveryId, Messenger, Outgoing, SendError, Sent};
+pub use outbox::{
+    Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, PlannerStep,
+};
 pub use schedules::{
     ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoredSchedule,
 };

@@ -4,7 +4,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{ScheduleId, StoreError, StoredSchedule};
+use super::{DeliveryId, Outgoing, ScheduleId, StoreError, StoredSchedule};
 use crate::people::PersonId;
 
 /// How an occurrence was handled.
@@ -81,6 +81,30 @@ pub struct PlannerStep {
     pub lost_races: usize,
 }
 
+/// How a leased delivery ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// Sent, with the platform's message id.
+    Sent {
+        /// The platform's id.
+        message_id: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Failed for now: try again at `at`.
+    Retry {
+        /// When to try again.
+        at: DateTime<Utc>,
+        /// Why it failed.
+        error: String,
+    },
+    /// Failed for good: parked as a dead letter with the reason.
+    Dead {
+        /// Why.
+        error: String,
+    },
+}
+
 /// The occurrences and the outbox.
 pub trait Outbox: Send + Sync {
     /// One planner step, in one write transaction: takes up to `limit` unpaused schedules
@@ -95,6 +119,25 @@ pub trait Outbox: Send + Sync {
     ) -> impl Future<Output = Result<PlannerStep, StoreError>> + Send
     where
         F: FnMut(&StoredSchedule) -> Advance + Send;
+
+    /// Leases up to `limit` pending deliveries due at `now` whose lease is free or expired,
+    /// to `owner` until `until` (skipping any another dispatcher is leasing).
+    fn lease_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Outgoing>, StoreError>> + Send;
+
+    /// Records how a leased delivery ended. Returns `false`, and changes nothing, if
+    /// `owner` no longer holds its lease: a dispatcher that lost its lease cannot finish it.
+    fn finish(
+        &self,
+        id: DeliveryId,
+        owner: &str,
+        outcome: Finish,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// The earliest `next_fire_at` of an unpaused schedule.
     fn next_due(&self) -> impl Future<Output = Result<Option<DateTime<Utc>>, StoreError>> + Send;

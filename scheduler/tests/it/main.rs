@@ -2,5 +2,6 @@
 //! real database (SQLite, or Postgres with `RHYTHM_TEST_DATABASE_URL`).
 
 mod admin;
+mod dispatcher;
 mod dst_oracle;
 mod planner;

@@ -4,12 +4,14 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use rhythm_domain::people::{DisplayName, Email};
 use rhythm_domain::ports::{
-    Advance, DeliveryPlan, OccurrenceStatus, PlannerStep, StoreError, StoredSchedule,
+    Advance, DeliveryId, DeliveryPlan, Finish, OccurrenceStatus, Outgoing, PlannerStep, StoreError,
+    StoredSchedule,
 };
 
 use super::schedules::{ScheduleRow, calendars, stored};
-use super::{DUE_SCHEDULES, Db, MAX_BINDS};
+use super::{DUE_SCHEDULES, Db, LEASE_DUE, MAX_BINDS};
 use crate::error::classify;
 
 type Connection = <Db as sqlx::Database>::Connection;
@@ -129,4 +131,97 @@ pub(crate) async fn next_due(conn: &mut Connection) -> Result<Option<DateTime<Ut
     next.map(crate::convert::instant)
         .transpose()
         .map_err(StoreError::Unexpected)
+}
+
+#[derive(sqlx::FromRow)]
+struct OutgoingRow {
+    id: i64,
+    step: String,
+    due_at: i64,
+    attempts: i32,
+    email: String,
+    name: String,
+    schedule: String,
+    kind: String,
+}
+
+/// Leases due deliveries to `owner` until `until`, and reads what their messages need.
+pub(crate) async fn lease_due(
+    conn: &mut Connection,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Outgoing>, StoreError> {
+    sqlx::query(LEASE_DUE)
+        .bind(owner)
+        .bind(until.timestamp_millis())
+        .bind(now.timestamp_millis())
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .execute(&mut *conn)
+        .await
+        .map_err(classify("leasing deliveries"))?;
+    let rows: Vec<OutgoingRow> = sqlx::query_as(
+        "SELECT d.id, d.step, d.due_at, d.attempts, p.email, p.name, s.name AS schedule, s.kind \
+         FROM deliveries d JOIN people p ON p.id = d.person_id \
+         JOIN occurrences o ON o.id = d.occurrence_id JOIN schedules s ON s.id = o.schedule_id \
+         WHERE d.lease_owner = $1 AND d.lease_until = $2 AND d.status = 'pending' ORDER BY d.due_at",
+    )
+    .bind(owner)
+    .bind(until.timestamp_millis())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(classify("reading leased deliveries"))?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Outgoing {
+                id: DeliveryId(row.id),
+                email: Email::parse(&row.email)
+                    .map_err(|invalid| anyhow::anyhow!("stored email: {invalid}"))?,
+                name: DisplayName::parse(&row.name)
+                    .map_err(|invalid| anyhow::anyhow!("stored name: {invalid}"))?,
+                schedule: row.schedule,
+                kind: row.kind,
+                step: row.step,
+                due_at: crate::convert::instant(row.due_at)?,
+                attempts: u32::try_from(row.attempts).unwrap_or_default(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map_err(StoreError::Unexpected)
+}
+
+/// Records how a leased delivery ended, if `owner` still holds it.
+pub(crate) async fn finish(
+    conn: &mut Connection,
+    id: DeliveryId,
+    owner: &str,
+    outcome: &Finish,
+) -> Result<bool, StoreError> {
+    let query = match outcome {
+        Finish::Sent { message_id, at } => sqlx::query(
+            "UPDATE deliveries SET status = 'sent', message_id = $1, sent_at = $2, attempts = attempts + 1, \
+             lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4 AND status = 'pending'",
+        )
+        .bind(message_id.as_str())
+        .bind(at.timestamp_millis()),
+        Finish::Retry { at, error } => sqlx::query(
+            "UPDATE deliveries SET due_at = $1, last_error = $2, attempts = attempts + 1, \
+             lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4 AND status = 'pending'",
+        )
+        .bind(at.timestamp_millis())
+        .bind(error.as_str()),
+        Finish::Dead { error } => sqlx::query(
+            "UPDATE deliveries SET status = 'dead', last_error = $1, attempts = attempts + 1, \
+             lease_owner = NULL, lease_until = NULL WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
+        )
+        .bind(error.as_str()),
+    };
+    let result = query
+        .bind(id.0)
+        .bind(owner)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify("finishing a delivery"))?;
+    Ok(result.rows_affected() == 1)
 }

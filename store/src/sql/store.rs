@@ -7,8 +7,9 @@ use rhythm_domain::clock::Clock;
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, Directory, DirectorySnapshot, Outbox, PeopleFilter, PlannerStep, Progress,
-    SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
+    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, Outgoing,
+    PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
+    StoredSchedule,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 use sqlx::Pool;
@@ -231,6 +232,33 @@ impl Outbox for SqlStore {
             .await
             .map_err(classify("committing a planner step"))?;
         Ok(step)
+    }
+
+    async fn lease_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(classify("starting a lease"))?;
+        let leased = outbox::lease_due(&mut tx, owner, now, until, limit).await?;
+        tx.commit().await.map_err(classify("committing a lease"))?;
+        Ok(leased)
+    }
+
+    async fn finish(
+        &self,
+        id: DeliveryId,
+        owner: &str,
+        outcome: Finish,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        outbox::finish(&mut conn, id, owner, &outcome).await
     }
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

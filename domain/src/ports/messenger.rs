@@ -1,0 +1,66 @@
+//! The messenger port: how a delivery reaches a person (Slack, Discord, or the console).
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::people::{DisplayName, Email};
+
+/// A delivery's storage id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeliveryId(pub i64);
+
+/// A delivery leased for sending, with what the message needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Which delivery.
+    pub id: DeliveryId,
+    /// To whom.
+    pub email: Email,
+    /// Their name.
+    pub name: DisplayName,
+    /// The schedule it comes from.
+    pub schedule: String,
+    /// The schedule's kind (`check_in`, …).
+    pub kind: String,
+    /// `reminder`, `nudge`, `escalation:ID` or `deadline:-7d`.
+    pub step: String,
+    /// When it was due.
+    pub due_at: DateTime<Utc>,
+    /// Sends tried before this one.
+    pub attempts: u32,
+}
+
+/// A message the platform accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The platform's id for it (Slack `ts`, Discord message id).
+    pub message_id: String,
+}
+
+/// Why a send failed: a type, so the dispatcher cannot confuse the two.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Try again later (a 429, a 5xx, a timeout), no sooner than `after` if the platform
+    /// said so.
+    #[error("retryable: {reason}")]
+    Retryable {
+        /// The platform's Retry-After, if any.
+        after: Option<Duration>,
+        /// What happened, for the logs and HR.
+        reason: String,
+    },
+    /// Never going to work (unknown user, DMs closed): park it with the reason.
+    #[error("fatal: {reason}")]
+    Fatal {
+        /// What happened, for HR.
+        reason: String,
+    },
+}
+
+/// Sends deliveries.
+pub trait Messenger: Send + Sync {
+    /// Sends one delivery.
+    fn send(&self, message: &Outgoing) -> impl Future<Output = Result<Sent, SendError>> + Send;
+}

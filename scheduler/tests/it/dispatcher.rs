@@ -1,0 +1,242 @@
+//! The dispatcher against a real database: sent once, retried with backoff, parked when
+//! fatal, and a lost lease cannot finish a delivery.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use rhythm_domain::clock::Clock as _;
+use rhythm_domain::import::{ImportOptions, import_people};
+use rhythm_domain::people::Timezone;
+use rhythm_domain::ports::{Commit, Finish, Messenger, Outbox as _, Outgoing, SendError, Sent};
+use rhythm_domain::schedule::Policy;
+use rhythm_scheduler::admin::{Change, apply_policy};
+use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
+use rhythm_scheduler::planner::Planner;
+use rhythm_store::Store;
+use rhythm_testing::TestDb;
+
+/// The answers still to give, per email, in order.
+type Script = HashMap<String, Vec<Result<(), SendError>>>;
+
+/// A messenger that answers as scripted per email (default: accept) and records every send.
+#[derive(Clone, Default)]
+struct Scripted {
+    answers: Arc<Mutex<Script>>,
+    sent: Arc<Mutex<Vec<String>>>,
+}
+
+impl Scripted {
+    fn answer(&self, email: &str, answers: Vec<Result<(), SendError>>) {
+        self.answers
+            .lock()
+            .unwrap()
+            .insert(email.to_owned(), answers);
+    }
+
+    fn sends(&self) -> Vec<String> {
+        self.sent.lock().unwrap().clone()
+    }
+}
+
+impl Messenger for Scripted {
+    async fn send(&self, message: &Outgoing) -> Result<Sent, SendError> {
+        self.sent.lock().unwrap().push(message.email.to_string());
+        let scripted = self
+            .answers
+            .lock()
+            .unwrap()
+            .get_mut(message.email.as_str())
+            .and_then(|queue| {
+                if queue.is_empty() {
+                    None
+                } else {
+                    Some(queue.remove(0))
+                }
+            });
+        scripted.unwrap_or(Ok(())).map(|()| Sent {
+            message_id: format!("msg-{}", message.id.0),
+        })
+    }
+}
+
+/// A database with two people and an hourly schedule whose first occurrence is planned.
+async fn with_pending() -> TestDb {
+    let db = TestDb::new().await;
+    let people = "email,name,timezone\nana@x.com,Ana,UTC\nben@x.com,Ben,UTC\n";
+    let options = ImportOptions {
+        default_timezone: Timezone::UTC,
+        deactivate_missing: false,
+    };
+    import_people(
+        &db.store,
+        people.as_bytes(),
+        &options,
+        Commit::Write,
+        "test",
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let policy = Policy::parse(
+        "[[schedule]]\nname = \"S\"\nkind = \"announcement\"\ncron = \"0 * * * *\"\ntimezone = \"UTC\"\naudience = \"everyone\"\n",
+    )
+    .unwrap();
+    let change = Change {
+        actor: "test",
+        now: db.clock.now(),
+        zones: &[],
+    };
+    apply_policy(&db.store, &policy, change, Commit::Write)
+        .await
+        .unwrap();
+    let planner = Planner::new(db.store.clone(), Arc::new(db.clock.clone()), 100);
+    assert_eq!(planner.run_due().await.unwrap().deliveries, 2);
+    db
+}
+
+fn dispatcher(db: &TestDb, messenger: Scripted, owner: &str) -> Dispatcher<Store, Scripted> {
+    let settings = DispatchSettings {
+        owner: owner.to_owned(),
+        lease: StdDuration::from_secs(60),
+        batch: 10,
+        max_attempts: 3,
+    };
+    Dispatcher::new(
+        db.store.clone(),
+        messenger,
+        Arc::new(db.clock.clone()),
+        settings,
+    )
+}
+
+fn retry_in(seconds: u64) -> SendError {
+    SendError::Retryable {
+        after: Some(StdDuration::from_secs(seconds)),
+        reason: "429 Too Many Requests".into(),
+    }
+}
+
+#[tokio::test]
+async fn due_deliveries_are_sent_once_with_the_platform_id() {
+    let db = with_pending().await;
+    let messenger = Scripted::default();
+    let dispatcher = dispatcher(&db, messenger.clone(), "a");
+    assert_eq!(dispatcher.run_due().await.unwrap().sent, 2);
+    assert_eq!(dispatcher.run_due().await.unwrap().sent, 0);
+    assert_eq!(messenger.sends().len(), 2);
+    assert_eq!(
+        db.count(
+            "SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND message_id LIKE 'msg-%'"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_retryable_failure_waits_at_least_its_retry_after_then_sends() {
+    let db = with_pending().await;
+    let messenger = Scripted::default();
+    messenger.answer("ana@x.com", vec![Err(retry_in(600))]);
+    let dispatcher = dispatcher(&db, messenger.clone(), "a");
+    let step = dispatcher.run_due().await.unwrap();
+    assert_eq!((step.sent, step.retried), (1, 1));
+    db.clock.advance(Duration::seconds(599));
+    assert_eq!(
+        dispatcher.run_due().await.unwrap().sent,
+        0,
+        "Retry-After is honoured"
+    );
+    db.clock.advance(Duration::seconds(200));
+    assert_eq!(dispatcher.run_due().await.unwrap().sent, 1);
+    assert_eq!(
+        db.count("SELECT CAST(MAX(attempts) AS BIGINT) FROM deliveries")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn fatal_failures_and_exhausted_retries_become_dead_letters_with_the_reason() {
+    let db = with_pending().await;
+    let messenger = Scripted::default();
+    messenger.answer(
+        "ana@x.com",
+        vec![Err(SendError::Fatal {
+            reason: "user_not_found".into(),
+        })],
+    );
+    messenger.answer(
+        "ben@x.com",
+        vec![Err(retry_in(1)), Err(retry_in(1)), Err(retry_in(1))],
+    );
+    let dispatcher = dispatcher(&db, messenger.clone(), "a");
+    for _ in 0..3 {
+        dispatcher.run_due().await.unwrap();
+        db.clock.advance(Duration::hours(1));
+    }
+    assert_eq!(db.count("SELECT COUNT(*) FROM deliveries WHERE status = 'dead' AND last_error = 'user_not_found'").await, 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM deliveries WHERE status = 'dead' AND last_error LIKE 'gave up after 3 attempts%'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_dispatcher_that_lost_its_lease_cannot_finish_the_delivery() {
+    let db = with_pending().await;
+    let now = db.clock.now();
+    let stalled = db
+        .store
+        .lease_due("stalled", now, now + Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(stalled.len(), 2);
+    // The lease runs out; another dispatcher takes over and sends both.
+    db.clock.advance(Duration::seconds(61));
+    let messenger = Scripted::default();
+    assert_eq!(
+        dispatcher(&db, messenger, "b")
+            .run_due()
+            .await
+            .unwrap()
+            .sent,
+        2
+    );
+    let late = Finish::Sent {
+        message_id: "stale".into(),
+        at: db.clock.now(),
+    };
+    assert!(
+        !db.store
+            .finish(stalled[0].id, "stalled", late)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM deliveries WHERE message_id = 'stale'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn dispatchers_racing_send_each_delivery_once() {
+    let db = with_pending().await;
+    let messenger = Scripted::default();
+    let racers: Vec<_> = ["a", "b", "c"]
+        .into_iter()
+        .map(|owner| {
+            let dispatcher = dispatcher(&db, messenger.clone(), owner);
+            tokio::spawn(async move { dispatcher.run_due().await.unwrap() })
+        })
+        .collect();
+    let mut sent = 0;
+    for racer in racers {
+        sent += racer.await.unwrap().sent;
+    }
+    assert_eq!(sent, 2);
+    assert_eq!(messenger.sends().len(), 2, "nobody sent anything twice");
+}
