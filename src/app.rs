@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use rhythm_domain::clock::SystemClock;
+use rhythm_bot::console::ConsoleMessenger;
+use rhythm_domain::clock::{Clock, SystemClock};
+use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
+use rhythm_scheduler::planner::Planner;
 use rhythm_store::{ConnectOptions, Store, redact};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -50,9 +53,11 @@ impl App {
         self.address
     }
 
-    /// Serves until `shutdown` is cancelled, then lets requests in flight finish (up to
-    /// `[http] shutdown_grace`) and closes the database.
+    /// Serves HTTP and runs the scheduler (planner and dispatcher) until `shutdown` is
+    /// cancelled, then lets requests in flight finish (up to `[http] shutdown_grace`), waits
+    /// for the scheduler's current step, and closes the database.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let scheduler = self.spawn_scheduler(&shutdown);
         let state = AppState {
             store: self.store.clone(),
             metrics: telemetry::metrics(),
@@ -68,11 +73,45 @@ impl App {
             served = server => served.context("serving HTTP")?,
             () = forced => tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the shutdown grace; stopping anyway"),
         }
+        shutdown.cancel();
+        for task in scheduler {
+            if let Err(error) = task.await {
+                tracing::error!(error = %error, "a scheduler task panicked");
+            }
+        }
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
     }
+
+    /// Starts the planner and the dispatcher. Until a chat platform is configured, the
+    /// dispatcher prints deliveries to the console.
+    fn spawn_scheduler(&self, shutdown: &CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let dispatcher = Dispatcher::new(
+            self.store.clone(),
+            ConsoleMessenger::stdout(),
+            Arc::clone(&clock),
+            DispatchSettings::default(),
+        );
+        let planner = Planner::new(self.store.clone(), clock, PLANNER_BATCH)
+            .notify_when_planned(dispatcher.waker());
+        tracing::info!(
+            "scheduler started; no chat platform is connected yet, so deliveries are printed to the console"
+        );
+        vec![
+            tokio::spawn(planner.run(shutdown.clone())),
+            tokio::spawn(dispatcher.run(DISPATCH_POLL, shutdown.clone())),
+        ]
+    }
 }
+
+/// Schedules taken per planner transaction.
+const PLANNER_BATCH: usize = 500;
+
+/// How often the dispatcher looks for deliveries coming due (it is also woken by the
+/// planner).
+const DISPATCH_POLL: Duration = Duration::from_secs(1);
 
 /// Opens the database the settings name; `create` makes a missing SQLite file.
 pub async fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {

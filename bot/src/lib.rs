@@ -1,6 +1,7 @@
 //! Rhythm's chat bot: platform events in, neutral messages out.
 //!
-//! Empty today; the Slack and Discord issues fill it. What it will hold:
+//! Today it holds [`console`], the messenger used while no chat platform is configured; the
+//! Slack and Discord issues fill the rest:
 //!
 //! - `model`: the platform-neutral side — a `Command` for what a person asks (`/checkin`,
 //!   `/kudos`, `/rhythm timezone …`) and a `Message` for what Rhythm says (text, sections,
@@ -16,3 +17,5 @@
 //! workflow, render the reply. It stores what it received and acknowledges within the
 //! platform's three seconds; slow work goes through the scheduler's outbox. Each inbound
 //! event is keyed (Slack `event_id`, Discord interaction id) so a retry is not handled twice.
+
+pub mod console;

@@ -284,6 +284,7 @@ pub struct Planner<S> {
     batch: usize,
     cap: std::time::Duration,
     wake: Arc<Notify>,
+    planned: Option<Arc<Notify>>,
 }
 
 impl<S: Directory + Schedules + Outbox> Planner<S> {
@@ -295,7 +296,15 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
             batch: batch.max(1),
             cap: std::time::Duration::from_secs(60),
             wake: Arc::new(Notify::new()),
+            planned: None,
         }
+    }
+
+    /// Notifies `planned` whenever a step writes deliveries (to wake the dispatcher).
+    #[must_use]
+    pub fn notify_when_planned(mut self, planned: Arc<Notify>) -> Self {
+        self.planned = Some(planned);
+        self
     }
 
     /// Wakes the loop early, such as after a schedule changed.
@@ -337,6 +346,11 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
         while !shutdown.is_cancelled() {
             let pause = match self.run_due().await {
                 Ok(step) => {
+                    if step.deliveries > 0
+                        && let Some(planned) = &self.planned
+                    {
+                        planned.notify_one();
+                    }
                     if step.claimed > 0 || step.lost_races > 0 {
                         tracing::info!(
                             planner.claimed = step.claimed,

@@ -153,3 +153,80 @@ async fn run_serves_health_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(status.code(), Some(0), "rhythm exits cleanly on SIGTERM");
 }
+
+/// The zone where it is now about noon, so that quiet hours never hold the test's delivery.
+fn zone_at_noon() -> String {
+    use chrono::Timelike as _;
+    let hour = i64::from(chrono::Utc::now().hour());
+    let mut offset = 12 - hour;
+    if offset > 12 {
+        offset -= 24;
+    }
+    // Etc/GMT-3 is three hours ahead of UTC: the sign is inverted.
+    match offset {
+        0 => "Etc/GMT".to_owned(),
+        ahead if ahead > 0 => format!("Etc/GMT-{ahead}"),
+        behind => format!("Etc/GMT+{}", -behind),
+    }
+}
+
+/// The real process fires a due schedule and, with no chat platform, prints the delivery.
+#[tokio::test]
+async fn run_fires_a_due_schedule_and_prints_it_to_the_console() {
+    let rhythm = Rhythm::new().await;
+    let zone = zone_at_noon();
+    let people = format!("email,name,timezone\nana@example.com,Ana López,{zone}\n");
+    assert_eq!(rhythm.import(&people, &[]).code, 0);
+    let tz: chrono_tz::Tz = zone.parse().unwrap();
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(3)).with_timezone(&tz);
+    let policy = format!(
+        "[[schedule]]\nname = \"Test ping\"\nkind = \"announcement\"\nat = \"{}\"\naudience = \"everyone\"\n\
+         business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
+        soon.format("%Y-%m-%dT%H:%M:%S")
+    );
+    let path = rhythm.file("policy.toml", &policy);
+    let applied = rhythm.run(&[
+        "schedule",
+        "apply",
+        "--file",
+        crate::support::path_str(&path),
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+
+    let mut child = rhythm
+        .command()
+        .args(["run"])
+        .env("RHYTHM__HTTP__LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rhythm run starts");
+    let stdout = child.stdout.take().unwrap();
+    let (line_tx, line_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            line_tx.send(line).ok();
+        }
+    });
+    let line = line_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a delivery is printed");
+    assert!(
+        line.contains("→ Ana López <ana@example.com>: Test ping [announcement] (reminder)"),
+        "{line}"
+    );
+
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        rhythm.db.count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND message_id LIKE 'console-%'").await,
+        1
+    );
+}
