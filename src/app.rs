@@ -57,10 +57,12 @@ impl App {
     /// cancelled, then lets requests in flight finish (up to `[http] shutdown_grace`), waits
     /// for the scheduler's current step, and closes the database.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        // The recorder first: anything counted before it is installed is lost.
+        let metrics = telemetry::metrics();
         let scheduler = self.spawn_scheduler(&shutdown);
         let state = AppState {
             store: self.store.clone(),
-            metrics: telemetry::metrics(),
+            metrics,
         };
         let server = axum::serve(self.listener, router(state))
             .with_graceful_shutdown(shutdown.clone().cancelled_owned());

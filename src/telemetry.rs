@@ -48,7 +48,35 @@ pub fn metrics() -> PrometheusHandle {
                 "Always 1; labelled with the running version"
             );
             metrics::gauge!("rhythm_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+            describe_scheduler();
             handle
         })
         .clone()
+}
+
+/// What the scheduler's metrics mean, for `/metrics` readers.
+fn describe_scheduler() {
+    metrics::describe_counter!(
+        "rhythm_occurrences_total",
+        "Schedule occurrences this process claimed: fired, missed (past the grace window), \
+         or already_claimed by another planner"
+    );
+    metrics::describe_counter!(
+        "rhythm_deliveries_planned_total",
+        "Deliveries the planner wrote to the outbox"
+    );
+    metrics::describe_counter!(
+        "rhythm_deliveries_total",
+        "Deliveries the dispatcher finished: sent, retried, dead (parked with a reason) or \
+         lease_lost"
+    );
+    metrics::describe_counter!(
+        "rhythm_planner_lost_races_total",
+        "Planner steps rolled back because a schedule changed under them"
+    );
+    metrics::describe_histogram!(
+        "rhythm_fire_lag_seconds",
+        metrics::Unit::Seconds,
+        "From a delivery falling due to its being sent"
+    );
 }

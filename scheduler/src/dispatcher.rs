@@ -123,18 +123,27 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
                 }
             }
         };
-        let kind = match &outcome {
-            Finish::Sent { .. } => &mut step.sent,
-            Finish::Retry { .. } => &mut step.retried,
-            Finish::Dead { .. } => &mut step.dead,
+        let lag = match &outcome {
+            Finish::Sent { at, .. } => Some((*at - message.due_at).to_std().unwrap_or_default()),
+            _ => None,
+        };
+        let (count, label) = match &outcome {
+            Finish::Sent { .. } => (&mut step.sent, "sent"),
+            Finish::Retry { .. } => (&mut step.retried, "retried"),
+            Finish::Dead { .. } => (&mut step.dead, "dead"),
         };
         if self
             .store
             .finish(message.id, &self.settings.owner, outcome)
             .await?
         {
-            *kind += 1;
+            *count += 1;
+            metrics::counter!("rhythm_deliveries_total", "outcome" => label).increment(1);
+            if let Some(lag) = lag {
+                metrics::histogram!("rhythm_fire_lag_seconds").record(lag.as_secs_f64());
+            }
         } else {
+            metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_lost").increment(1);
             step.lost += 1;
             tracing::warn!(
                 delivery.id = message.id.0,

@@ -276,6 +276,18 @@ pub fn next_look(schedule: &Schedule, zones: &[Tz], now: DateTime<Utc>) -> Optio
         .min()
 }
 
+/// Counts a planner step in the process's metrics.
+fn record(step: PlannerStep) {
+    metrics::counter!("rhythm_occurrences_total", "outcome" => "fired")
+        .increment((step.claimed - step.missed) as u64);
+    metrics::counter!("rhythm_occurrences_total", "outcome" => "missed")
+        .increment(step.missed as u64);
+    metrics::counter!("rhythm_occurrences_total", "outcome" => "already_claimed")
+        .increment(step.already_claimed as u64);
+    metrics::counter!("rhythm_deliveries_planned_total").increment(step.deliveries as u64);
+    metrics::counter!("rhythm_planner_lost_races_total").increment(step.lost_races as u64);
+}
+
 /// The planner loop over a store: steps until nothing is due, then sleeps until the next
 /// due time (at most `cap`) or until woken.
 pub struct Planner<S> {
@@ -328,6 +340,7 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
                 .store
                 .plan_due(now, self.batch, |stored| plan(stored, world, now))
                 .await?;
+            record(step);
             total.schedules += step.schedules;
             total.claimed += step.claimed;
             total.already_claimed += step.already_claimed;

@@ -117,21 +117,7 @@ async fn run_serves_health_and_stops_cleanly_on_sigterm() {
         .stdout(Stdio::null())
         .spawn()
         .expect("rhythm run starts");
-    let stderr = child.stderr.take().unwrap();
-    let (address_tx, address_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if let Some(address) = event["http.address"].as_str() {
-                address_tx.send(address.to_owned()).ok();
-            }
-        }
-    });
-    let address = address_rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("rhythm logs its address");
+    let address = listening_address(child.stderr.take().unwrap());
 
     let health = reqwest::get(format!("http://{address}/healthz"))
         .await
@@ -197,10 +183,12 @@ async fn run_fires_a_due_schedule_and_prints_it_to_the_console() {
         .command()
         .args(["run"])
         .env("RHYTHM__HTTP__LISTEN", "127.0.0.1:0")
+        .env("RHYTHM__LOG__FORMAT", "json")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("rhythm run starts");
+    let address = listening_address(child.stderr.take().unwrap());
     let stdout = child.stdout.take().unwrap();
     let (line_tx, line_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -215,6 +203,28 @@ async fn run_fires_a_due_schedule_and_prints_it_to_the_console() {
         line.contains("→ Ana López <ana@example.com>: Test ping [announcement] (reminder)"),
         "{line}"
     );
+    // The line is printed before the send is recorded: give the dispatcher a moment.
+    let expected = [
+        "rhythm_deliveries_total{outcome=\"sent\"} 1",
+        "rhythm_occurrences_total{outcome=\"fired\"} 1",
+        "rhythm_fire_lag_seconds_count 1",
+    ];
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = reqwest::get(format!("http://{address}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if expected.iter().all(|line| metrics.contains(line)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for line in expected {
+        assert!(metrics.contains(line), "`{line}` missing from:\n{metrics}");
+    }
 
     std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -229,4 +239,22 @@ async fn run_fires_a_due_schedule_and_prints_it_to_the_console() {
         rhythm.db.count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND message_id LIKE 'console-%'").await,
         1
     );
+}
+
+/// Reads `rhythm run`'s JSON logs until it says where it listens; keeps draining them after.
+fn listening_address(stderr: std::process::ChildStderr) -> String {
+    let (address_tx, address_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            if let Some(address) = event["http.address"].as_str() {
+                address_tx.send(address.to_owned()).ok();
+            }
+        }
+    });
+    address_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("rhythm logs its address")
 }
