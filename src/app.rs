@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use rhythm_bot::console::ConsoleMessenger;
 use rhythm_domain::clock::{Clock, SystemClock};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
+use rhythm_scheduler::maintenance::Maintenance;
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::{ConnectOptions, Store, redact};
 use tokio::net::TcpListener;
@@ -60,6 +61,11 @@ impl App {
         // The recorder first: anything counted before it is installed is lost.
         let metrics = telemetry::metrics();
         let scheduler = self.spawn_scheduler(&shutdown);
+        let mut housekeeping =
+            Maintenance::new(self.store.clone(), Arc::new(SystemClock), RETENTION)
+                .start()
+                .await
+                .context("starting housekeeping")?;
         let state = AppState {
             store: self.store.clone(),
             metrics,
@@ -76,6 +82,9 @@ impl App {
             () = forced => tracing::warn!(grace_ms = grace.as_millis() as u64, "requests still running after the shutdown grace; stopping anyway"),
         }
         shutdown.cancel();
+        if let Err(error) = housekeeping.shutdown().await {
+            tracing::warn!(error = %error, "housekeeping did not stop cleanly");
+        }
         for task in scheduler {
             if let Err(error) = task.await {
                 tracing::error!(error = %error, "a scheduler task panicked");
@@ -107,6 +116,9 @@ impl App {
         ]
     }
 }
+
+/// How long sent deliveries are kept before the nightly purge (dead letters stay).
+const RETENTION: chrono::Duration = chrono::Duration::days(90);
 
 /// Schedules taken per planner transaction.
 const PLANNER_BATCH: usize = 500;

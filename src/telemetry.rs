@@ -74,6 +74,22 @@ fn describe_scheduler() {
         "rhythm_planner_lost_races_total",
         "Planner steps rolled back because a schedule changed under them"
     );
+    metrics::describe_gauge!(
+        "rhythm_deliveries_pending",
+        "Deliveries not yet sent, due or not (refreshed every minute)"
+    );
+    metrics::describe_gauge!(
+        "rhythm_deliveries_due",
+        "Deliveries due now and not yet sent"
+    );
+    metrics::describe_gauge!(
+        "rhythm_dead_letters",
+        "Deliveries parked with a reason, waiting for HR"
+    );
+    metrics::describe_gauge!(
+        "rhythm_oldest_due_delivery_age_seconds",
+        "How long the oldest due delivery has waited; alert if it grows"
+    );
     metrics::describe_histogram!(
         "rhythm_fire_lag_seconds",
         metrics::Unit::Seconds,

@@ -26,6 +26,7 @@
 pub mod admin;
 pub mod dispatcher;
 pub mod first_fire;
+pub mod maintenance;
 pub mod placement;
 pub mod planner;
 pub mod preview;

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, Outgoing,
-    PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
-    StoredSchedule,
+    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, OutboxHealth,
+    Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules,
+    StoreError, StoredSchedule,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 
@@ -140,6 +140,14 @@ impl Outbox for Store {
         outcome: Finish,
     ) -> Result<bool, StoreError> {
         on_backend!(self, store => store.finish(id, owner, outcome).await)
+    }
+
+    async fn outbox_health(&self, now: DateTime<Utc>) -> Result<OutboxHealth, StoreError> {
+        on_backend!(self, store => store.outbox_health(now).await)
+    }
+
+    async fn purge_finished(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        on_backend!(self, store => store.purge_finished(before).await)
     }
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

@@ -11,7 +11,8 @@ mod schedules;
 
 pub use messenger::{DeliveryId, Messenger, Outgoing, SendError, Sent};
 pub use outbox::{
-    Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, PlannerStep,
+    Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,
+    PlannerStep,
 };
 pub use schedules::{
     ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoredSchedule,

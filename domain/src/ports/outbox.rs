@@ -81,6 +81,19 @@ pub struct PlannerStep {
     pub lost_races: usize,
 }
 
+/// How the outbox stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxHealth {
+    /// Deliveries not yet sent (due or not).
+    pub pending: u64,
+    /// Of those, how many are due now.
+    pub due: u64,
+    /// Dead letters waiting for HR.
+    pub dead: u64,
+    /// When the oldest due delivery fell due.
+    pub oldest_due_at: Option<DateTime<Utc>>,
+}
+
 /// How a leased delivery ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finish {
@@ -138,6 +151,19 @@ pub trait Outbox: Send + Sync {
         owner: &str,
         outcome: Finish,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// How the outbox stands at `now`.
+    fn outbox_health(
+        &self,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<OutboxHealth, StoreError>> + Send;
+
+    /// Deletes sent and cancelled deliveries due before `before`; dead letters are kept for
+    /// HR. Returns how many were deleted.
+    fn purge_finished(
+        &self,
+        before: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// The earliest `next_fire_at` of an unpaused schedule.
     fn next_due(&self) -> impl Future<Output = Result<Option<DateTime<Utc>>, StoreError>> + Send;

@@ -62,7 +62,7 @@ impl Messenger for Scripted {
 }
 
 /// A database with two people and an hourly schedule whose first occurrence is planned.
-async fn with_pending() -> TestDb {
+pub(crate) async fn with_pending() -> TestDb {
     let db = TestDb::new().await;
     let people = "email,name,timezone\nana@x.com,Ana,UTC\nben@x.com,Ben,UTC\n";
     let options = ImportOptions {

@@ -4,4 +4,5 @@
 mod admin;
 mod dispatcher;
 mod dst_oracle;
+mod maintenance;
 mod planner;

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rhythm_domain::people::{DisplayName, Email};
 use rhythm_domain::ports::{
-    Advance, DeliveryId, DeliveryPlan, Finish, OccurrenceStatus, Outgoing, PlannerStep, StoreError,
-    StoredSchedule,
+    Advance, DeliveryId, DeliveryPlan, Finish, OccurrenceStatus, OutboxHealth, Outgoing,
+    PlannerStep, StoreError, StoredSchedule,
 };
 
 use super::schedules::{ScheduleRow, calendars, stored};
@@ -224,4 +224,56 @@ pub(crate) async fn finish(
         .await
         .map_err(classify("finishing a delivery"))?;
     Ok(result.rows_affected() == 1)
+}
+
+/// How the outbox stands at `now`.
+pub(crate) async fn health(
+    conn: &mut Connection,
+    now: DateTime<Utc>,
+) -> Result<OutboxHealth, StoreError> {
+    let now = now.timestamp_millis();
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let pending = count("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(classify("counting pending deliveries"))?;
+    let due = count("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND due_at <= $1")
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(classify("counting due deliveries"))?;
+    let dead = count("SELECT COUNT(*) FROM deliveries WHERE status = 'dead'")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(classify("counting dead letters"))?;
+    let oldest: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(due_at) FROM deliveries WHERE status = 'pending' AND due_at <= $1",
+    )
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(classify("finding the oldest due delivery"))?;
+    Ok(OutboxHealth {
+        pending: u64::try_from(pending).unwrap_or_default(),
+        due: u64::try_from(due).unwrap_or_default(),
+        dead: u64::try_from(dead).unwrap_or_default(),
+        oldest_due_at: oldest
+            .map(crate::convert::instant)
+            .transpose()
+            .map_err(StoreError::Unexpected)?,
+    })
+}
+
+/// Deletes sent and cancelled deliveries due before `before`.
+pub(crate) async fn purge_finished(
+    conn: &mut Connection,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let result =
+        sqlx::query("DELETE FROM deliveries WHERE status IN ('sent', 'cancelled') AND due_at < $1")
+            .bind(before.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(classify("purging finished deliveries"))?;
+    Ok(result.rows_affected())
 }

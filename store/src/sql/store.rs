@@ -7,9 +7,9 @@ use rhythm_domain::clock::Clock;
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, Outgoing,
-    PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
-    StoredSchedule,
+    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, OutboxHealth,
+    Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules,
+    StoreError, StoredSchedule,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 use sqlx::Pool;
@@ -259,6 +259,16 @@ impl Outbox for SqlStore {
     ) -> Result<bool, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
         outbox::finish(&mut conn, id, owner, &outcome).await
+    }
+
+    async fn outbox_health(&self, now: DateTime<Utc>) -> Result<OutboxHealth, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        outbox::health(&mut conn, now).await
+    }
+
+    async fn purge_finished(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        outbox::purge_finished(&mut conn, before).await
     }
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
