@@ -7,11 +7,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use rhythm_domain::clock::Clock as _;
-use rhythm_domain::import::{ImportOptions, import_people};
-use rhythm_domain::people::Timezone;
-use rhythm_domain::ports::{Commit, Finish, Messenger, Outbox as _, Outgoing, SendError, Sent};
-use rhythm_domain::schedule::Policy;
-use rhythm_scheduler::admin::{Change, apply_policy};
+use rhythm_domain::ports::{Finish, Messenger, Outbox as _, Outgoing, SendError, Sent};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::Store;
@@ -63,34 +59,11 @@ impl Messenger for Scripted {
 
 /// A database with two people and an hourly schedule whose first occurrence is planned.
 pub(crate) async fn with_pending() -> TestDb {
-    let db = TestDb::new().await;
-    let people = "email,name,timezone\nana@x.com,Ana,UTC\nben@x.com,Ben,UTC\n";
-    let options = ImportOptions {
-        default_timezone: Timezone::UTC,
-        deactivate_missing: false,
-    };
-    import_people(
-        &db.store,
-        people.as_bytes(),
-        &options,
-        Commit::Write,
-        "test",
-        &|_, _| {},
+    let db = crate::support::with_people_and_schedule(
+        "email,name,timezone\nana@x.com,Ana,UTC\nben@x.com,Ben,UTC\n",
+        "kind = \"announcement\"\ncron = \"0 * * * *\"\ntimezone = \"UTC\"",
     )
-    .await
-    .unwrap();
-    let policy = Policy::parse(
-        "[[schedule]]\nname = \"S\"\nkind = \"announcement\"\ncron = \"0 * * * *\"\ntimezone = \"UTC\"\naudience = \"everyone\"\n",
-    )
-    .unwrap();
-    let change = Change {
-        actor: "test",
-        now: db.clock.now(),
-        zones: &[],
-    };
-    apply_policy(&db.store, &policy, change, Commit::Write)
-        .await
-        .unwrap();
+    .await;
     let planner = Planner::new(db.store.clone(), Arc::new(db.clock.clone()), 100);
     assert_eq!(planner.run_due().await.unwrap().deliveries, 2);
     db

@@ -6,3 +6,4 @@ mod dispatcher;
 mod dst_oracle;
 mod maintenance;
 mod planner;
+mod support;

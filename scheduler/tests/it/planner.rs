@@ -4,12 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use rhythm_domain::clock::Clock as _;
-use rhythm_domain::import::{ImportOptions, import_people};
-use rhythm_domain::people::Timezone;
-use rhythm_domain::ports::{Commit, Schedules as _};
-use rhythm_domain::schedule::Policy;
-use rhythm_scheduler::admin::{Change, apply_policy};
+use rhythm_domain::ports::Schedules as _;
 use rhythm_scheduler::planner::Planner;
 use rhythm_testing::TestDb;
 
@@ -17,33 +12,7 @@ const PEOPLE: &str =
     "email,name,timezone\nana@x.com,Ana,Europe/Berlin\nben@x.com,Ben,Europe/Berlin\n";
 
 async fn with_schedule(keys: &str) -> TestDb {
-    let db = TestDb::new().await;
-    let options = ImportOptions {
-        default_timezone: Timezone::UTC,
-        deactivate_missing: false,
-    };
-    import_people(
-        &db.store,
-        PEOPLE.as_bytes(),
-        &options,
-        Commit::Write,
-        "test",
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
-    let text = format!("[[schedule]]\nname = \"S\"\naudience = \"everyone\"\n{keys}");
-    let policy = Policy::parse(&text).unwrap();
-    let zones = [chrono_tz::Europe::Berlin];
-    let change = Change {
-        actor: "test",
-        now: db.clock.now(),
-        zones: &zones,
-    };
-    apply_policy(&db.store, &policy, change, Commit::Write)
-        .await
-        .unwrap();
-    db
+    crate::support::with_people_and_schedule(PEOPLE, keys).await
 }
 
 fn planner(db: &TestDb) -> Planner<rhythm_store::Store> {
