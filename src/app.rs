@@ -15,7 +15,7 @@ use rhythm_store::{ConnectOptions, Store, redact};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Settings;
+use crate::config::{SchedulerSettings, Settings};
 use crate::http::{AppState, router};
 use crate::telemetry;
 
@@ -25,6 +25,7 @@ pub struct App {
     address: SocketAddr,
     store: Store,
     shutdown_grace: Duration,
+    scheduler: SchedulerSettings,
 }
 
 impl App {
@@ -46,6 +47,7 @@ impl App {
             address,
             store,
             shutdown_grace: settings.http.shutdown_grace.as_std(),
+            scheduler: settings.scheduler.clone(),
         })
     }
 
@@ -61,8 +63,10 @@ impl App {
         // The recorder first: anything counted before it is installed is lost.
         let metrics = telemetry::metrics();
         let scheduler = self.spawn_scheduler(&shutdown);
+        let retention = chrono::Duration::from_std(self.scheduler.retention.as_std())
+            .context("reading [scheduler] retention")?;
         let mut housekeeping =
-            Maintenance::new(self.store.clone(), Arc::new(SystemClock), RETENTION)
+            Maintenance::new(self.store.clone(), Arc::new(SystemClock), retention)
                 .start()
                 .await
                 .context("starting housekeeping")?;
@@ -103,9 +107,13 @@ impl App {
             self.store.clone(),
             ConsoleMessenger::stdout(),
             Arc::clone(&clock),
-            DispatchSettings::default(),
+            DispatchSettings {
+                lease: self.scheduler.lease.as_std(),
+                batch: self.scheduler.dispatch_batch,
+                ..DispatchSettings::default()
+            },
         );
-        let planner = Planner::new(self.store.clone(), clock, PLANNER_BATCH)
+        let planner = Planner::new(self.store.clone(), clock, self.scheduler.planner_batch)
             .notify_when_planned(dispatcher.waker());
         tracing::info!(
             "scheduler started; no chat platform is connected yet, so deliveries are printed to the console"
@@ -116,12 +124,6 @@ impl App {
         ]
     }
 }
-
-/// How long sent deliveries are kept before the nightly purge (dead letters stay).
-const RETENTION: chrono::Duration = chrono::Duration::days(90);
-
-/// Schedules taken per planner transaction.
-const PLANNER_BATCH: usize = 500;
 
 /// How often the dispatcher looks for deliveries coming due (it is also woken by the
 /// planner).

@@ -33,6 +33,8 @@ pub struct Settings {
     pub discord: DiscordSettings,
     /// `[people]`
     pub people: PeopleSettings,
+    /// `[scheduler]`
+    pub scheduler: SchedulerSettings,
     /// `[log]`
     pub log: LogSettings,
 }
@@ -131,6 +133,33 @@ impl Default for DiscordSettings {
         Self {
             mode: DiscordMode::Gateway,
             api_url: Url::parse("https://discord.com").expect("a valid default URL"),
+        }
+    }
+}
+
+/// `[scheduler]`: how the planner and dispatcher work through due schedules and
+/// deliveries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchedulerSettings {
+    /// Schedules taken per planner transaction.
+    pub planner_batch: usize,
+    /// Deliveries a dispatcher leases at once.
+    pub dispatch_batch: usize,
+    /// How long a dispatcher owns a leased delivery; one silent for longer loses it to
+    /// another (a crashed process's deliveries are resent after this).
+    pub lease: HumanDuration,
+    /// How long sent deliveries are kept before the nightly purge (dead letters stay).
+    pub retention: HumanDuration,
+}
+
+impl Default for SchedulerSettings {
+    fn default() -> Self {
+        Self {
+            planner_batch: 500,
+            dispatch_batch: 100,
+            lease: HumanDuration::from(std::time::Duration::from_secs(60)),
+            retention: HumanDuration::from(std::time::Duration::from_secs(90 * 86_400)),
         }
     }
 }
@@ -309,6 +338,21 @@ impl Settings {
     fn check(&self) -> Result<(), ConfigError> {
         if let Err(error) = rhythm_store::BackendKind::of(&self.database.url) {
             return Err(ConfigError::Invalid(format!("`database.url`: {error}")));
+        }
+        for (key, value) in [
+            ("scheduler.planner_batch", self.scheduler.planner_batch),
+            ("scheduler.dispatch_batch", self.scheduler.dispatch_batch),
+        ] {
+            if !(1..=10_000).contains(&value) {
+                return Err(ConfigError::Invalid(format!(
+                    "`{key}`: must be between 1 and 10000"
+                )));
+            }
+        }
+        if self.scheduler.lease.as_std() < std::time::Duration::from_secs(1) {
+            return Err(ConfigError::Invalid(
+                "`scheduler.lease`: must be at least 1s".to_owned(),
+            ));
         }
         if !(1..=1_000).contains(&self.database.max_connections) {
             return Err(ConfigError::Invalid(

@@ -135,3 +135,31 @@ async fn the_example_config_is_valid_and_config_rhythm_toml_is_read_by_default()
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
+
+#[tokio::test]
+async fn scheduler_settings_are_checked() {
+    let rhythm = Rhythm::new().await;
+    let run = rhythm.run_with(&["migrate"], &[("RHYTHM__SCHEDULER__LEASE", "0s")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`scheduler.lease`: must be at least 1s"),
+        "{}",
+        run.stderr
+    );
+    let run = rhythm.run_with(&["migrate"], &[("RHYTHM__SCHEDULER__PLANNER_BATCH", "0")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`scheduler.planner_batch`: must be between 1 and 10000"),
+        "{}",
+        run.stderr
+    );
+    let run = rhythm.run_with(&["migrate"], &[("RHYTHM__SCHEDULER__RETENTION", "forever")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`scheduler.retention`"),
+        "{}",
+        run.stderr
+    );
+}
