@@ -141,7 +141,7 @@ async fn run_serves_health_and_stops_cleanly_on_sigterm() {
 }
 
 /// The zone where it is now about noon, so that quiet hours never hold the test's delivery.
-fn zone_at_noon() -> String {
+pub(crate) fn zone_at_noon() -> String {
     use chrono::Timelike as _;
     let hour = i64::from(chrono::Utc::now().hour());
     let mut offset = 12 - hour;

@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod config;
+mod crash;
 mod import;
 mod schedule;
 mod support;
