@@ -6,4 +6,5 @@ mod dispatcher;
 mod dst_oracle;
 mod maintenance;
 mod planner;
+mod replicas;
 mod support;
