@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use rhythm_domain::clock::Clock;
-use rhythm_domain::people::Person;
+use rhythm_domain::people::{Person, Roster};
 use rhythm_domain::ports::{
     Advance, DeliveryPlan, OccurrencePlan, OccurrenceStatus, StoredSchedule,
 };
@@ -30,8 +30,8 @@ const ON_TIME_SLACK: Duration = Duration::minutes(1);
 /// The directory as the planner needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct World<'a> {
-    /// Everyone (inactive people are never reached).
-    pub people: &'a [Person],
+    /// The active people, indexed.
+    pub roster: &'a Roster<'a>,
     /// Every holiday calendar.
     pub calendars: &'a [HolidayCalendar],
 }
@@ -54,7 +54,7 @@ fn offset_range(schedule: &Schedule) -> (Duration, Duration) {
 /// What `stored`, due at `now`, fires; and when to look at it next.
 pub fn plan(stored: &StoredSchedule, world: World<'_>, now: DateTime<Utc>) -> Advance {
     let schedule = &stored.schedule;
-    let members = schedule.audience.members(world.people);
+    let members = schedule.audience.members(world.roster);
     let (earliest, _) = offset_range(schedule);
     let from = stored.next_fire_at.unwrap_or(now);
 
@@ -243,11 +243,7 @@ fn deliveries_for(
 }
 
 fn manager_of<'a>(person: &Person, world: World<'a>) -> Option<&'a Person> {
-    let manager = person.manager.as_ref()?;
-    world
-        .people
-        .iter()
-        .find(|p| &p.email == manager && p.active)
+    world.roster.get(person.manager.as_ref()?)
 }
 
 /// The next look strictly after `now`: the first fire in any of `zones` whose look instant
@@ -328,13 +324,20 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
     /// totals.
     pub async fn run_due(&self) -> Result<PlannerStep, StoreError> {
         let mut total = PlannerStep::default();
+        // Read once per drain: a drain takes seconds, and a change to the directory made
+        // meanwhile applies from the next one.
+        let filter = PeopleFilter {
+            active_only: true,
+            ..PeopleFilter::default()
+        };
+        let people = self.store.people(&filter).await?;
+        let roster = Roster::new(&people);
+        let calendars = self.store.holiday_calendars().await?;
+        let world = World {
+            roster: &roster,
+            calendars: &calendars,
+        };
         loop {
-            let people = self.store.people(&PeopleFilter::default()).await?;
-            let calendars = self.store.holiday_calendars().await?;
-            let world = World {
-                people: &people,
-                calendars: &calendars,
-            };
             let now = self.clock.now();
             let step = self
                 .store

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use chrono_tz::Tz;
-use rhythm_domain::people::{Email, Person};
+use rhythm_domain::people::{Email, Person, Roster};
 use rhythm_domain::schedule::{HolidayCalendar, Recurrence, Schedule, ZoneChoice};
 use serde::Serialize;
 
@@ -39,7 +39,8 @@ pub fn preview(
         on_day_off: schedule.on_day_off,
     };
     let mut entries = Vec::new();
-    for person in schedule.audience.members(people) {
+    let roster = Roster::new(people);
+    for person in schedule.audience.members(&roster) {
         let zone = match schedule.zone {
             ZoneChoice::Fixed(zone) => zone.tz(),
             ZoneChoice::Recipient => person.timezone.tz(),

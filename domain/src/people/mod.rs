@@ -10,6 +10,7 @@ mod email;
 mod names;
 mod person;
 mod role;
+mod roster;
 mod timezone;
 
 pub use chat::{ChatIdentity, ChatUserId, Platform};
@@ -17,6 +18,7 @@ pub use email::Email;
 pub use names::{DisplayName, Region, TeamName};
 pub use person::{Person, PersonId, Team};
 pub use role::Role;
+pub use roster::Roster;
 pub use timezone::Timezone;
 
 /// A value that could not be parsed; the text says what is wrong and what would be right.

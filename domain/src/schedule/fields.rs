@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::Weekday;
 
-use crate::people::{Email, Invalid, Person, TeamName, Timezone, string_newtype};
+use crate::people::{Email, Invalid, Person, Roster, TeamName, Timezone, string_newtype};
 
 /// A schedule's unique name; its identity across policy-file applies.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,20 +181,16 @@ impl Audience {
 }
 
 impl Audience {
-    /// The active people this audience reaches, in directory order. A channel reaches no
-    /// one directly.
-    pub fn members<'a>(&self, people: &'a [Person]) -> Vec<&'a Person> {
-        let active = people.iter().filter(|person| person.active);
+    /// The active people this audience reaches, in directory order (named people in the
+    /// order named). A channel reaches no one directly.
+    pub fn members<'a>(&self, roster: &Roster<'a>) -> Vec<&'a Person> {
         match self {
-            Self::Everyone => active.collect(),
-            Self::Team(team) => active
-                .filter(|person| person.teams.iter().any(|t| t.key() == team.key()))
-                .collect(),
-            Self::Reports(manager) => active
-                .filter(|person| person.manager.as_ref() == Some(manager))
-                .collect(),
-            Self::People(emails) => active
-                .filter(|person| emails.contains(&person.email))
+            Self::Everyone => roster.everyone().to_vec(),
+            Self::Team(team) => roster.team(&team.key()).to_vec(),
+            Self::Reports(manager) => roster.reports_of(manager).to_vec(),
+            Self::People(emails) => emails
+                .iter()
+                .filter_map(|email| roster.get(email))
                 .collect(),
             Self::Channel(_) => Vec::new(),
         }
