@@ -96,7 +96,12 @@ async fn parent() -> anyhow::Result<()> {
             String::from_utf8_lossy(&output.stdout).trim()
         );
     }
-    let due = Utc::now() + chrono::Duration::from_std(DUE_IN)?;
+    // Cron fires on whole seconds: measure lag from the second it is due.
+    let due = DateTime::from_timestamp(
+        (Utc::now() + chrono::Duration::from_std(DUE_IN)?).timestamp(),
+        0,
+    )
+    .context("a due second")?;
     let output = Command::new(std::env::current_exe()?)
         .args([
             "--worker",
