@@ -214,19 +214,17 @@ impl Outbox for SqlStore {
             schedules: due.len(),
             ..PlannerStep::default()
         };
-        for stored in &due {
-            let advance = plan(stored);
-            if let outbox::Written::LostRace =
-                outbox::write(&mut tx, &advance, now, &mut step).await?
-            {
-                tx.rollback()
-                    .await
-                    .map_err(classify("rolling back a lost race"))?;
-                return Ok(PlannerStep {
-                    lost_races: 1,
-                    ..PlannerStep::default()
-                });
-            }
+        let advances: Vec<Advance> = due.iter().map(&mut plan).collect();
+        if let outbox::Written::LostRace =
+            outbox::write_all(&mut tx, &advances, now, &mut step).await?
+        {
+            tx.rollback()
+                .await
+                .map_err(classify("rolling back a lost race"))?;
+            return Ok(PlannerStep {
+                lost_races: 1,
+                ..PlannerStep::default()
+            });
         }
         tx.commit()
             .await
