@@ -78,23 +78,7 @@ async fn parent() -> anyhow::Result<()> {
         let due = prepare(url)
             .await
             .with_context(|| format!("preparing {label}"))?;
-        let output = Command::new(std::env::current_exe()?)
-            .args([
-                "--worker",
-                "rhythm",
-                url,
-                &due.timestamp_millis().to_string(),
-            ])
-            .output()?;
-        anyhow::ensure!(
-            output.status.success(),
-            "worker failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        println!(
-            "| {label} {}",
-            String::from_utf8_lossy(&output.stdout).trim()
-        );
+        println!("| {label} {}", run_worker("rhythm", url, due)?);
     }
     // Cron fires on whole seconds: measure lag from the second it is due.
     let due = DateTime::from_timestamp(
@@ -102,22 +86,9 @@ async fn parent() -> anyhow::Result<()> {
         0,
     )
     .context("a due second")?;
-    let output = Command::new(std::env::current_exe()?)
-        .args([
-            "--worker",
-            "tokio-cron-scheduler",
-            "-",
-            &due.timestamp_millis().to_string(),
-        ])
-        .output()?;
-    anyhow::ensure!(
-        output.status.success(),
-        "worker failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     println!(
         "| tokio-cron-scheduler 0.15 {}",
-        String::from_utf8_lossy(&output.stdout).trim()
+        run_worker("tokio-cron-scheduler", "-", due)?
     );
     if let Some((_, url)) = urls.iter().find(|(label, _)| label.ends_with("Postgres")) {
         let name = url.rsplit('/').next().unwrap_or_default();
@@ -129,6 +100,20 @@ async fn parent() -> anyhow::Result<()> {
         .await?;
     }
     Ok(())
+}
+
+/// Runs one case in a fresh process of this binary, so its peak memory is its own; returns
+/// the table cells it prints.
+fn run_worker(case: &str, url: &str, due: DateTime<Utc>) -> anyhow::Result<String> {
+    let output = Command::new(std::env::current_exe()?)
+        .args(["--worker", case, url, &due.timestamp_millis().to_string()])
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "{case} worker failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// A fresh database with 10,000 people and 100,000 schedules, 10,000 of them due at the

@@ -2,7 +2,7 @@
 //! any zone it fires in, within its start and end dates, brought forward by its earliest
 //! deadline offset.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone as _, Timelike as _, Utc};
 use chrono_tz::Tz;
 use rhythm_domain::schedule::{Recurrence, Schedule, ZoneChoice};
 
@@ -16,13 +16,28 @@ pub fn first_look(
     people_zones: &[Tz],
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let zones: Vec<Tz> = match schedule.zone {
+    let (earliest, latest) = offset_range(schedule);
+    // A deadline's reminders run from its earliest offset (-7d) to its latest (0d): a fire
+    // whose latest reminder is still ahead counts, and is looked at from its earliest.
+    fire_zones(schedule, people_zones)
+        .into_iter()
+        .filter_map(|zone| first_fire_in(schedule, zone, now - latest))
+        .map(|fire| (fire + earliest).max(now))
+        .min()
+}
+
+/// The zones a schedule fires in: its own, or the zones of the people it may reach (UTC if
+/// there are none yet).
+pub(crate) fn fire_zones(schedule: &Schedule, people_zones: &[Tz]) -> Vec<Tz> {
+    match schedule.zone {
         ZoneChoice::Fixed(zone) => vec![zone.tz()],
         ZoneChoice::Recipient if people_zones.is_empty() => vec![chrono_tz::UTC],
         ZoneChoice::Recipient => people_zones.to_vec(),
-    };
-    // A deadline's reminders run from its earliest offset (-7d) to its latest (0d): a fire
-    // whose latest reminder is still ahead counts, and is looked at from its earliest.
+    }
+}
+
+/// The earliest and latest deadline offsets, each counting the fire itself (zero).
+pub(crate) fn offset_range(schedule: &Schedule) -> (Duration, Duration) {
     let offsets = || {
         schedule
             .deadline_offsets
@@ -30,13 +45,10 @@ pub fn first_look(
             .map(|offset| offset.0)
             .chain([Duration::zero()])
     };
-    let earliest = offsets().min().unwrap_or_else(Duration::zero);
-    let latest = offsets().max().unwrap_or_else(Duration::zero);
-    zones
-        .into_iter()
-        .filter_map(|zone| first_fire_in(schedule, zone, now - latest))
-        .map(|fire| (fire + earliest).max(now))
-        .min()
+    (
+        offsets().min().unwrap_or_default(),
+        offsets().max().unwrap_or_default(),
+    )
 }
 
 /// The first fire at or after `from` in `zone`, inside the schedule's dates.
@@ -57,14 +69,18 @@ fn local_midnight(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
     local_instant(zone, date.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-/// A wall-clock time as an instant; in a gap, right after it; if ambiguous, the first.
+/// A wall-clock time as an instant: in a daylight-saving gap, the first minute after it; if
+/// ambiguous, its first occurrence. The one rule for schedules, quiet hours and previews.
 pub(crate) fn local_instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     let mut probe = local;
+    // No gap lasts a day; the bound keeps a broken zone table from looping forever.
     for _ in 0..(24 * 60) {
         if let Some(at) = zone.from_local_datetime(&probe).earliest() {
             return at.with_timezone(&Utc);
         }
-        probe += Duration::minutes(1);
+        probe = (probe + Duration::minutes(1))
+            .with_second(0)
+            .unwrap_or(probe);
     }
     Utc.from_utc_datetime(&local)
 }

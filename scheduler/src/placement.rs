@@ -2,10 +2,10 @@
 //! out-of-office (skip, not missed) and quiet hours (wait for their end), all judged on the
 //! person's own calendar and clock.
 
-use chrono::{
-    DateTime, Datelike as _, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike as _, Utc,
-};
+use chrono::{DateTime, Datelike as _, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+
+use crate::first_fire::local_instant;
 use rhythm_domain::schedule::{
     BusinessDays, DayOffPolicy, HolidayCalendar, OutOfOffice, QuietHours,
 };
@@ -76,7 +76,7 @@ pub fn place(fire_at: DateTime<Utc>, rules: DayRules<'_>, person: PersonCalendar
             local = end_of_quiet(local, person.quiet);
             continue;
         }
-        return Placement::At(instant(person.zone, local).max(fire_at));
+        return Placement::At(local_instant(person.zone, local).max(fire_at));
     }
     Placement::Skipped(Skip::DayOff)
 }
@@ -111,21 +111,6 @@ fn end_of_quiet(local: NaiveDateTime, quiet: QuietHours) -> NaiveDateTime {
         today
     } else {
         today + Duration::days(1)
-    }
-}
-
-/// A wall-clock time as an instant: a time in a gap is taken right after the gap, an
-/// ambiguous one at its first occurrence (the same rule as the schedules themselves).
-fn instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let mut probe = local;
-    loop {
-        if let Some(at) = zone.from_local_datetime(&probe).earliest() {
-            return at.with_timezone(&Utc);
-        }
-        // Inside a gap: the first existing minute after it.
-        probe = (probe + Duration::minutes(1))
-            .with_second(0)
-            .unwrap_or(probe);
     }
 }
 

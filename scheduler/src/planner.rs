@@ -20,7 +20,7 @@ use rhythm_domain::schedule::{HolidayCalendar, Recurrence, Schedule, ZoneChoice}
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::first_fire::local_instant;
+use crate::first_fire::{fire_zones, local_instant, offset_range};
 use crate::placement::{DayRules, PersonCalendar, Placement, place};
 use crate::recurrence::next_fire;
 
@@ -34,21 +34,6 @@ pub struct World<'a> {
     pub roster: &'a Roster<'a>,
     /// Every holiday calendar.
     pub calendars: &'a [HolidayCalendar],
-}
-
-/// The earliest and latest deadline offsets (both zero for other kinds).
-fn offset_range(schedule: &Schedule) -> (Duration, Duration) {
-    let offsets = || {
-        schedule
-            .deadline_offsets
-            .iter()
-            .map(|offset| offset.0)
-            .chain([Duration::zero()])
-    };
-    (
-        offsets().min().unwrap_or_default(),
-        offsets().max().unwrap_or_default(),
-    )
 }
 
 /// What `stored`, due at `now`, fires; and when to look at it next.
@@ -250,12 +235,7 @@ fn manager_of<'a>(person: &Person, world: World<'a>) -> Option<&'a Person> {
 /// (the fire, or its earliest deadline reminder) is after `now`.
 pub fn next_look(schedule: &Schedule, zones: &[Tz], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let (earliest, _) = offset_range(schedule);
-    let zones: Vec<Tz> = match schedule.zone {
-        ZoneChoice::Fixed(zone) => vec![zone.tz()],
-        ZoneChoice::Recipient if zones.is_empty() => vec![chrono_tz::UTC],
-        ZoneChoice::Recipient => zones.to_vec(),
-    };
-    zones
+    fire_zones(schedule, zones)
         .into_iter()
         .filter_map(|zone| {
             let fire = match &schedule.recurrence {
@@ -324,6 +304,11 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
     /// totals.
     pub async fn run_due(&self) -> Result<PlannerStep, StoreError> {
         let mut total = PlannerStep::default();
+        // Most wake-ups find nothing due: ask that first, before reading the directory.
+        match self.store.next_due().await? {
+            Some(next) if next <= self.clock.now() => {}
+            _ => return Ok(total),
+        }
         // Read once per drain: a drain takes seconds, and a change to the directory made
         // meanwhile applies from the next one.
         let filter = PeopleFilter {

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use anyhow::Context as _;
 use chrono::Utc;
 use chrono_tz::Tz;
-use rhythm_domain::ports::{Commit, Directory as _, PeopleFilter, Schedules as _, StoredSchedule};
+use rhythm_domain::ports::{
+    Commit, Directory as _, PeopleFilter, ScheduleSnapshot, Schedules as _, StoredSchedule,
+};
 use rhythm_domain::schedule::{FollowUpDoc, Policy, Recurrence, ScheduleDoc};
 use rhythm_scheduler::admin::{
     Action, AdminError, ApplyReport, Change, Toggle, act_on, add_schedule, apply_policy, unknown,
@@ -286,14 +288,19 @@ async fn list(store: &Store, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The schedule named (or numbered) `key`, or bad input listing the schedules there are.
+fn find<'s>(snapshot: &'s ScheduleSnapshot, key: &str) -> Result<&'s StoredSchedule, CliError> {
+    snapshot
+        .find(key)
+        .ok_or_else(|| CliError::BadInput(unknown(key, snapshot)))
+}
+
 async fn show(store: &Store, key: &str, json: bool) -> Result<(), CliError> {
     let snapshot = store
         .schedule_snapshot()
         .await
         .context("reading schedules")?;
-    let stored = snapshot
-        .find(key)
-        .ok_or_else(|| CliError::BadInput(unknown(key, &snapshot)))?;
+    let stored = find(&snapshot, key)?;
     if json {
         println!(
             "{}",
@@ -357,9 +364,7 @@ async fn preview(
         .schedule_snapshot()
         .await
         .context("reading schedules")?;
-    let stored = snapshot
-        .find(key)
-        .ok_or_else(|| CliError::BadInput(unknown(key, &snapshot)))?;
+    let stored = find(&snapshot, key)?;
     let people = store
         .people(&PeopleFilter::default())
         .await

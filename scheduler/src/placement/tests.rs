@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone as _};
 use chrono_tz::Tz;
 use rhythm_domain::schedule::{
     BusinessDays, DayOffPolicy, HolidayCalendar, OutOfOffice, QuietHours,
