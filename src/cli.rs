@@ -172,9 +172,13 @@ pub struct AddArgs {
     /// Nudge the recipient this long after, if not done (such as 4h).
     #[arg(long)]
     pub nudge_after: Option<String>,
-    /// Tell their manager this long after, if still not done (such as 24h).
+    /// Tell their manager this long after, if still not done (such as 24h)
+    /// [default for deadlines: 1d after the deadline].
     #[arg(long)]
     pub escalate_after: Option<String>,
+    /// Tell HR this long after, if still not done [default for deadlines: 3d after it].
+    #[arg(long)]
+    pub escalate_hr_after: Option<String>,
     /// Deadline reminders, comma-separated [default for deadlines: -7d,-1d,0d].
     #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     pub deadline_offsets: Option<Vec<String>>,

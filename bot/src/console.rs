@@ -35,6 +35,9 @@ pub fn describe(message: &Outgoing) -> String {
         step if step.starts_with("escalation:") => {
             "escalation: a report has not done it".to_owned()
         }
+        step if step.starts_with("escalation_hr:") => {
+            "escalation to HR: someone has not done it".to_owned()
+        }
         step => step.replacen("deadline:", "deadline reminder ", 1),
     };
     format!(

@@ -159,7 +159,9 @@ fn occurrence(
 }
 
 /// A person's deliveries for one occurrence: the reminder (or one per deadline offset),
-/// then the nudge to them and the escalation to their manager, if the schedule asks.
+/// then the nudge to them and the escalations to their manager and to HR, if the schedule
+/// asks. Escalations are about the person: `escalation:ID` to the manager,
+/// `escalation_hr:ID` to each HR admin but themselves.
 fn deliveries_for(
     schedule: &Schedule,
     world: World<'_>,
@@ -222,6 +224,16 @@ fn deliveries_for(
                 step: format!("escalation:{}", person.id.0),
                 due_at: last + after,
             });
+        }
+        if let Some(escalate) = schedule.follow_up.escalate_hr_after {
+            let after = Duration::from_std(escalate.as_std()).unwrap_or_default();
+            for hr in world.roster.hr_admins().filter(|hr| hr.id != person.id) {
+                deliveries.push(DeliveryPlan {
+                    person: hr.id,
+                    step: format!("escalation_hr:{}", person.id.0),
+                    due_at: last + after,
+                });
+            }
         }
     }
     deliveries

@@ -189,11 +189,13 @@ async fn add(store: &Store, args: &AddArgs) -> Result<(), CliError> {
         starts: args.starts.clone(),
         ends: args.ends.clone(),
         template: args.template.clone(),
-        follow_up: (args.nudge_after.is_some() || args.escalate_after.is_some()).then(|| {
-            FollowUpDoc {
-                nudge_after: args.nudge_after.clone(),
-                escalate_after: args.escalate_after.clone(),
-            }
+        follow_up: (args.nudge_after.is_some()
+            || args.escalate_after.is_some()
+            || args.escalate_hr_after.is_some())
+        .then(|| FollowUpDoc {
+            nudge_after: args.nudge_after.clone(),
+            escalate_after: args.escalate_after.clone(),
+            escalate_hr_after: args.escalate_hr_after.clone(),
         }),
         deadline_offsets: args.deadline_offsets.clone(),
     };

@@ -51,6 +51,14 @@ impl<'a> Roster<'a> {
         self.by_manager.get(manager).map_or(&[], Vec::as_slice)
     }
 
+    /// The active HR admins, in directory order.
+    pub fn hr_admins(&self) -> impl Iterator<Item = &'a Person> + '_ {
+        self.active
+            .iter()
+            .copied()
+            .filter(|person| person.role == super::Role::HrAdmin)
+    }
+
     /// The active members of the team whose key (lower-cased name) is `key`.
     pub fn team(&self, key: &str) -> &[&'a Person] {
         self.by_team.get(key).map_or(&[], Vec::as_slice)

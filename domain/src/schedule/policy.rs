@@ -91,7 +91,7 @@ pub struct ScheduleDoc {
     pub deadline_offsets: Option<Vec<String>>,
 }
 
-/// `follow_up = { nudge_after = "4h", escalate_after = "24h" }`
+/// `follow_up = { nudge_after = "4h", escalate_after = "24h", escalate_hr_after = "72h" }`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpDoc {
@@ -101,6 +101,9 @@ pub struct FollowUpDoc {
     /// Tell their manager this long after the reminder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalate_after: Option<String>,
+    /// Tell HR this long after the reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalate_hr_after: Option<String>,
 }
 
 impl ScheduleDoc {
@@ -146,9 +149,10 @@ impl Schedule {
             starts: self.starts.map(|date| date.to_string()),
             ends: self.ends.map(|date| date.to_string()),
             template: Some(self.template.clone()),
-            follow_up: (self.follow_up != FollowUp::default()).then(|| FollowUpDoc {
+            follow_up: (self.follow_up != FollowUp::default_for(self.kind)).then(|| FollowUpDoc {
                 nudge_after: self.follow_up.nudge_after.map(|d| d.to_string()),
                 escalate_after: self.follow_up.escalate_after.map(|d| d.to_string()),
+                escalate_hr_after: self.follow_up.escalate_hr_after.map(|d| d.to_string()),
             }),
             deadline_offsets: (!self.deadline_offsets.is_empty()).then(|| {
                 self.deadline_offsets
@@ -297,7 +301,11 @@ fn read_schedule(
         parse_date(text, "starts")
     });
     let ends = problems.optional("ends", raw.ends.as_deref(), |text| parse_date(text, "ends"));
-    let follow_up = read_follow_up(raw.follow_up.as_ref(), problems);
+    let follow_up = match (&raw.follow_up, kind) {
+        (Some(raw), _) => read_follow_up(raw, problems),
+        (None, Some(kind)) => Some(FollowUp::default_for(kind)),
+        (None, None) => None,
+    };
     let deadline_offsets = match &raw.deadline_offsets {
         Some(offsets) => problems.check(
             "deadline_offsets",
@@ -338,10 +346,7 @@ fn read_schedule(
     }
 }
 
-fn read_follow_up(raw: Option<&FollowUpDoc>, problems: &mut Problems<'_>) -> Option<FollowUp> {
-    let Some(raw) = raw else {
-        return Some(FollowUp::default());
-    };
+fn read_follow_up(raw: &FollowUpDoc, problems: &mut Problems<'_>) -> Option<FollowUp> {
     let duration =
         |text: &str| HumanDuration::parse(text).map_err(|error| Invalid::new(error.to_string()));
     let nudge_after = problems.optional(
@@ -354,9 +359,15 @@ fn read_follow_up(raw: Option<&FollowUpDoc>, problems: &mut Problems<'_>) -> Opt
         raw.escalate_after.as_deref(),
         duration,
     );
+    let escalate_hr_after = problems.optional(
+        "follow_up.escalate_hr_after",
+        raw.escalate_hr_after.as_deref(),
+        duration,
+    );
     Some(FollowUp {
         nudge_after: nudge_after?,
         escalate_after: escalate_after?,
+        escalate_hr_after: escalate_hr_after?,
     })
 }
 

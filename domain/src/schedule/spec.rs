@@ -64,6 +64,42 @@ pub struct FollowUp {
     pub nudge_after: Option<HumanDuration>,
     /// Tell their manager this long after the reminder if it is still not done.
     pub escalate_after: Option<HumanDuration>,
+    /// Tell HR this long after the reminder if it is still not done.
+    pub escalate_hr_after: Option<HumanDuration>,
+}
+
+impl FollowUp {
+    /// What a deadline does when its policy says nothing: tell the manager a day after the
+    /// deadline and HR three days after.
+    pub fn deadline_default() -> Self {
+        let days = |n: u64| {
+            Some(HumanDuration::from(std::time::Duration::from_secs(
+                n * 86_400,
+            )))
+        };
+        Self {
+            nudge_after: None,
+            escalate_after: days(1),
+            escalate_hr_after: days(3),
+        }
+    }
+
+    /// What a schedule of `kind` does when its policy says nothing: deadlines escalate,
+    /// nothing else follows up.
+    pub fn default_for(kind: ScheduleKind) -> Self {
+        if kind == ScheduleKind::AppraisalDeadline {
+            Self::deadline_default()
+        } else {
+            Self::default()
+        }
+    }
+
+    /// Whether any follow-up is set.
+    pub fn any(&self) -> bool {
+        self.nudge_after.is_some()
+            || self.escalate_after.is_some()
+            || self.escalate_hr_after.is_some()
+    }
 }
 
 /// A schedule as HR wrote it, with every rule between its parts checked.
@@ -121,22 +157,24 @@ impl Schedule {
                 "ends ({ends}) is before starts ({starts})"
             )));
         }
-        let has_follow_up =
-            self.follow_up.nudge_after.is_some() || self.follow_up.escalate_after.is_some();
-        if has_follow_up && !self.kind.can_be_completed() {
+        if self.follow_up.any() && !self.kind.can_be_completed() {
             problems.push(Invalid::new(
                 "follow_up needs something to complete; an announcement has nothing",
             ));
         }
-        if let FollowUp {
-            nudge_after: Some(nudge),
-            escalate_after: Some(escalate),
-        } = self.follow_up
-            && escalate <= nudge
-        {
-            problems.push(Invalid::new(format!(
-                "follow_up escalates after {escalate}, which is not after the nudge at {nudge}"
-            )));
+        if let Some(nudge) = self.follow_up.nudge_after {
+            for (key, escalate) in [
+                ("escalate_after", self.follow_up.escalate_after),
+                ("escalate_hr_after", self.follow_up.escalate_hr_after),
+            ] {
+                if let Some(escalate) = escalate
+                    && escalate <= nudge
+                {
+                    problems.push(Invalid::new(format!(
+                        "follow_up.{key} is {escalate}, which is not after the nudge at {nudge}"
+                    )));
+                }
+            }
         }
         if !self.deadline_offsets.is_empty() && self.kind != ScheduleKind::AppraisalDeadline {
             problems.push(Invalid::new(

@@ -177,10 +177,52 @@ fn a_deadline_writes_every_reminder_when_first_looked_at() {
     assert_eq!(
         summary(&advance),
         [
-            "12-15T16:00 on_time [2:deadline:-1d@12-14T16:00 2:deadline:-7d@12-08T16:00 2:deadline:0d@12-15T16:00]"
+            "12-15T16:00 on_time [1:escalation:2@12-16T16:00 2:deadline:-1d@12-14T16:00 2:deadline:-7d@12-08T16:00 2:deadline:0d@12-15T16:00]"
         ]
     );
     assert_eq!(advance.next_fire_at, None, "a one-off fires once");
+}
+
+#[test]
+fn a_deadline_escalates_to_the_manager_a_day_after_and_to_hr_three_days_after_unless_told_otherwise()
+ {
+    let mut people = people();
+    people[0].role = Role::HrAdmin;
+    people.push(Person {
+        role: Role::HrAdmin,
+        ..person(4, "hr@x.com", "Europe/Berlin", None)
+    });
+    let keys = "kind = \"appraisal_deadline\"\nat = \"2026-12-15T17:00:00\"\ntimezone = \"Europe/Berlin\"\naudience = \"people:ana@x.com\"\ndeadline_offsets = [\"0d\"]";
+    let plan_for = |extra: &str| {
+        let text = format!("[[schedule]]\nname = \"S\"\n{keys}\n{extra}");
+        let s = StoredSchedule {
+            schedule: Policy::parse(&text).unwrap().schedules.remove(0),
+            ..stored(
+                "kind = \"announcement\"\ncron = \"0 9 * * *\"",
+                "2026-12-15T16:00:00Z",
+            )
+        };
+        summary(&plan_with(&s, &people, utc("2026-12-15T16:00:00Z")))
+    };
+    assert_eq!(
+        plan_for(""),
+        [
+            "12-15T16:00 on_time [1:escalation:2@12-16T16:00 1:escalation_hr:2@12-18T16:00 2:deadline:0d@12-15T16:00 4:escalation_hr:2@12-18T16:00]"
+        ],
+        "the manager a day after the deadline, each HR admin three days after"
+    );
+    assert_eq!(
+        plan_for("follow_up = {}"),
+        ["12-15T16:00 on_time [2:deadline:0d@12-15T16:00]"],
+        "an empty follow_up turns the escalations off"
+    );
+    assert_eq!(
+        plan_for("follow_up = { escalate_hr_after = \"12h\" }"),
+        [
+            "12-15T16:00 on_time [1:escalation_hr:2@12-16T04:00 2:deadline:0d@12-15T16:00 4:escalation_hr:2@12-16T04:00]"
+        ],
+        "a follow_up given replaces the default whole"
+    );
 }
 
 #[test]

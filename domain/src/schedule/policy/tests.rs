@@ -133,8 +133,33 @@ fn deadline_offsets_read_signed_and_belong_to_deadlines() {
 }
 
 #[test]
+fn deadlines_escalate_by_default_and_an_empty_follow_up_turns_that_off() {
+    let deadline = MINIMAL
+        .replace("check_in", "appraisal_deadline")
+        .replace("cron = \"0 9 * * MON\"", "at = \"2026-12-15T17:00:00\"");
+    let read = |text: &str| Policy::parse(text).unwrap().schedules.remove(0).follow_up;
+    assert_eq!(read(&deadline), FollowUp::deadline_default());
+    assert_eq!(
+        read(&format!("{deadline}follow_up = {{}}\n")),
+        FollowUp::default()
+    );
+    assert_eq!(
+        read(MINIMAL),
+        FollowUp::default(),
+        "check-ins do not follow up unless told"
+    );
+    let hr_before_nudge =
+        format!("{deadline}follow_up = {{ nudge_after = \"2d\", escalate_hr_after = \"1d\" }}\n");
+    assert!(problems(&hr_before_nudge)[0].contains("follow_up.escalate_hr_after is 1d"));
+}
+
+#[test]
 fn a_schedule_survives_the_round_trip_through_its_document() {
-    let policy = Policy::parse(include_str!("../../../../config/policy.example.toml")).unwrap();
+    let mut text = include_str!("../../../../config/policy.example.toml").to_owned();
+    text.push_str(
+        "[[schedule]]\nname = \"Quiet deadline\"\nkind = \"appraisal_deadline\"\nat = \"2026-12-15T17:00:00\"\naudience = \"everyone\"\nfollow_up = {}\n",
+    );
+    let policy = Policy::parse(&text).unwrap();
     let calendars: HashSet<String> = policy.calendars.iter().map(|c| c.name.clone()).collect();
     for schedule in &policy.schedules {
         let doc = schedule.to_doc();
