@@ -110,6 +110,7 @@ impl App {
             DispatchSettings {
                 lease: self.scheduler.lease.as_std(),
                 batch: self.scheduler.dispatch_batch,
+                concurrency: self.scheduler.dispatch_concurrency,
                 ..DispatchSettings::default()
             },
         );

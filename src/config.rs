@@ -146,6 +146,8 @@ pub struct SchedulerSettings {
     pub planner_batch: usize,
     /// Deliveries a dispatcher leases at once.
     pub dispatch_batch: usize,
+    /// Sends a dispatcher has in flight at once.
+    pub dispatch_concurrency: usize,
     /// How long a dispatcher owns a leased delivery; one silent for longer loses it to
     /// another (a crashed process's deliveries are resent after this).
     pub lease: HumanDuration,
@@ -158,6 +160,7 @@ impl Default for SchedulerSettings {
         Self {
             planner_batch: 500,
             dispatch_batch: 100,
+            dispatch_concurrency: 16,
             lease: HumanDuration::from(std::time::Duration::from_secs(60)),
             retention: HumanDuration::from(std::time::Duration::from_secs(90 * 86_400)),
         }
@@ -342,6 +345,10 @@ impl Settings {
         for (key, value) in [
             ("scheduler.planner_batch", self.scheduler.planner_batch),
             ("scheduler.dispatch_batch", self.scheduler.dispatch_batch),
+            (
+                "scheduler.dispatch_concurrency",
+                self.scheduler.dispatch_concurrency,
+            ),
         ] {
             if !(1..=10_000).contains(&value) {
                 return Err(ConfigError::Invalid(format!(

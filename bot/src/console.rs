@@ -68,8 +68,8 @@ impl Messenger for ConsoleMessenger {
 
 #[cfg(test)]
 mod tests {
-    use rhythm_domain::people::{DisplayName, Email};
-    use rhythm_domain::ports::DeliveryId;
+    use rhythm_domain::people::{DisplayName, Email, PersonId};
+    use rhythm_domain::ports::{DeliveryId, OccurrenceId};
 
     use super::*;
 
@@ -91,6 +91,8 @@ mod tests {
         let console = ConsoleMessenger::to(Box::new(buffer.clone()));
         let message = Outgoing {
             id: DeliveryId(42),
+            occurrence: OccurrenceId(7),
+            person: PersonId(3),
             email: Email::parse("ana@example.com").unwrap(),
             name: DisplayName::parse("Ana López").unwrap(),
             schedule: "Weekly check-in".into(),

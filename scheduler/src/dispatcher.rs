@@ -5,12 +5,20 @@
 //! A delivery is leased to one dispatcher at a time. If a dispatcher stalls past its lease,
 //! another may take the delivery; the stalled one can then no longer finish it, so the worst
 //! a crash or a pause can cause is a send repeated, never a delivery recorded twice.
+//!
+//! A leased batch is sent `concurrency` at a time and recorded in one transaction, so the
+//! database pays one commit per batch rather than one per message; a crash between the sends
+//! and their record repeats at most one batch. Rate limits are the messenger's business
+//! (see [`crate::pace`]).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use rhythm_domain::clock::Clock;
-use rhythm_domain::ports::{Finish, Messenger, Outbox, Outgoing, SendError, StoreError};
+use rhythm_domain::ports::{
+    DeliveryId, Finish, Messenger, Outbox, Outgoing, SendError, StoreError,
+};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -34,8 +42,10 @@ pub struct DispatchSettings {
     pub owner: String,
     /// How long a lease lasts; a dispatcher silent for longer loses its deliveries.
     pub lease: Duration,
-    /// Deliveries leased at once.
+    /// Deliveries leased (and recorded) at once.
     pub batch: usize,
+    /// Sends in flight at once.
+    pub concurrency: usize,
     /// Attempts before a retryable failure becomes a dead letter.
     pub max_attempts: u32,
 }
@@ -46,6 +56,7 @@ impl Default for DispatchSettings {
             owner: format!("rhythm-{}", std::process::id()),
             lease: Duration::from_secs(60),
             batch: 100,
+            concurrency: 16,
             max_attempts: 10,
         }
     }
@@ -88,21 +99,25 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
                 .store
                 .lease_due(&self.settings.owner, now, now + lease, self.settings.batch)
                 .await?;
-            for message in &leased {
-                self.dispatch(message, &mut step).await?;
-            }
-            if leased.len() < self.settings.batch {
+            let count = leased.len();
+            let outcomes: Vec<(Outgoing, Finish)> = futures_util::stream::iter(leased)
+                .map(|message| async move {
+                    let outcome = self.send(&message).await;
+                    (message, outcome)
+                })
+                .buffer_unordered(self.settings.concurrency.max(1))
+                .collect()
+                .await;
+            self.record(&outcomes, &mut step).await?;
+            if count < self.settings.batch {
                 return Ok(step);
             }
         }
     }
 
-    async fn dispatch(
-        &self,
-        message: &Outgoing,
-        step: &mut DispatchStep,
-    ) -> Result<(), StoreError> {
-        let outcome = match self.messenger.send(message).await {
+    /// Sends one delivery and says how it ended.
+    async fn send(&self, message: &Outgoing) -> Finish {
+        match self.messenger.send(message).await {
             Ok(sent) => Finish::Sent {
                 message_id: sent.message_id,
                 at: self.clock.now(),
@@ -122,33 +137,42 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
                     error: reason,
                 }
             }
-        };
-        let lag = match &outcome {
-            Finish::Sent { at, .. } => Some((*at - message.due_at).to_std().unwrap_or_default()),
-            _ => None,
-        };
-        let (count, label) = match &outcome {
-            Finish::Sent { .. } => (&mut step.sent, "sent"),
-            Finish::Retry { .. } => (&mut step.retried, "retried"),
-            Finish::Dead { .. } => (&mut step.dead, "dead"),
-        };
-        if self
-            .store
-            .finish(message.id, &self.settings.owner, outcome)
-            .await?
-        {
+        }
+    }
+
+    /// Records how a batch ended, in one transaction, and counts it.
+    async fn record(
+        &self,
+        outcomes: &[(Outgoing, Finish)],
+        step: &mut DispatchStep,
+    ) -> Result<(), StoreError> {
+        let rows: Vec<(DeliveryId, Finish)> = outcomes
+            .iter()
+            .map(|(message, outcome)| (message.id, outcome.clone()))
+            .collect();
+        let recorded = self.store.finish_all(&self.settings.owner, &rows).await?;
+        for ((message, outcome), recorded) in outcomes.iter().zip(recorded) {
+            if !recorded {
+                metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_lost")
+                    .increment(1);
+                step.lost += 1;
+                tracing::warn!(
+                    delivery.id = message.id.0,
+                    "lease lost (or the delivery cancelled) before it was recorded"
+                );
+                continue;
+            }
+            let (count, label) = match outcome {
+                Finish::Sent { at, .. } => {
+                    let lag = (*at - message.due_at).to_std().unwrap_or_default();
+                    metrics::histogram!("rhythm_fire_lag_seconds").record(lag.as_secs_f64());
+                    (&mut step.sent, "sent")
+                }
+                Finish::Retry { .. } => (&mut step.retried, "retried"),
+                Finish::Dead { .. } => (&mut step.dead, "dead"),
+            };
             *count += 1;
             metrics::counter!("rhythm_deliveries_total", "outcome" => label).increment(1);
-            if let Some(lag) = lag {
-                metrics::histogram!("rhythm_fire_lag_seconds").record(lag.as_secs_f64());
-            }
-        } else {
-            metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_lost").increment(1);
-            step.lost += 1;
-            tracing::warn!(
-                delivery.id = message.id.0,
-                "lease lost before the delivery was recorded"
-            );
         }
         Ok(())
     }

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use rhythm_domain::import::{ImportPlan, Problem};
-use rhythm_domain::people::{Person, Team, TeamName};
+use rhythm_domain::people::{Person, PersonId, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, OutboxHealth,
-    Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules,
-    StoreError, StoredSchedule,
+    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, OccurrenceId, Outbox,
+    OutboxHealth, Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot,
+    Schedules, StoreError, StoredSchedule,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 
@@ -133,13 +133,20 @@ impl Outbox for Store {
         on_backend!(self, store => store.lease_due(owner, now, until, limit).await)
     }
 
-    async fn finish(
+    async fn finish_all(
         &self,
-        id: DeliveryId,
         owner: &str,
-        outcome: Finish,
-    ) -> Result<bool, StoreError> {
-        on_backend!(self, store => store.finish(id, owner, outcome).await)
+        outcomes: &[(DeliveryId, Finish)],
+    ) -> Result<Vec<bool>, StoreError> {
+        on_backend!(self, store => store.finish_all(owner, outcomes).await)
+    }
+
+    async fn complete(
+        &self,
+        occurrence: OccurrenceId,
+        person: PersonId,
+    ) -> Result<u64, StoreError> {
+        on_backend!(self, store => store.complete(occurrence, person).await)
     }
 
     async fn outbox_health(&self, now: DateTime<Utc>) -> Result<OutboxHealth, StoreError> {

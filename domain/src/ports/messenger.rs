@@ -5,18 +5,26 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::people::{DisplayName, Email};
+use crate::people::{DisplayName, Email, PersonId};
 
 /// A delivery's storage id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DeliveryId(pub i64);
+
+/// An occurrence's storage id: one schedule firing at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OccurrenceId(pub i64);
 
 /// A delivery leased for sending, with what the message needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     /// Which delivery.
     pub id: DeliveryId,
+    /// The occurrence it belongs to (what completing it refers to).
+    pub occurrence: OccurrenceId,
     /// To whom.
+    pub person: PersonId,
+    /// Their email.
     pub email: Email,
     /// Their name.
     pub name: DisplayName,

@@ -9,7 +9,7 @@ mod messenger;
 mod outbox;
 mod schedules;
 
-pub use messenger::{DeliveryId, Messenger, Outgoing, SendError, Sent};
+pub use messenger::{DeliveryId, Messenger, OccurrenceId, Outgoing, SendError, Sent};
 pub use outbox::{
     Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,
     PlannerStep,

@@ -4,7 +4,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{DeliveryId, Outgoing, ScheduleId, StoreError, StoredSchedule};
+use super::{DeliveryId, OccurrenceId, Outgoing, ScheduleId, StoreError, StoredSchedule};
 use crate::people::PersonId;
 
 /// How an occurrence was handled.
@@ -143,14 +143,23 @@ pub trait Outbox: Send + Sync {
         limit: usize,
     ) -> impl Future<Output = Result<Vec<Outgoing>, StoreError>> + Send;
 
-    /// Records how a leased delivery ended. Returns `false`, and changes nothing, if
-    /// `owner` no longer holds its lease: a dispatcher that lost its lease cannot finish it.
-    fn finish(
+    /// Records how leased deliveries ended, in one transaction. For each, `false` (and
+    /// nothing changed) if `owner` no longer holds its lease or it was cancelled meanwhile:
+    /// a dispatcher that lost its lease cannot finish it.
+    fn finish_all(
         &self,
-        id: DeliveryId,
         owner: &str,
-        outcome: Finish,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+        outcomes: &[(DeliveryId, Finish)],
+    ) -> impl Future<Output = Result<Vec<bool>, StoreError>> + Send;
+
+    /// `person` has done what `occurrence` asked: cancels what is still pending of it for
+    /// them (later deadline reminders, the nudge) and the escalations about them. Returns
+    /// how many deliveries were cancelled; completing twice cancels nothing more.
+    fn complete(
+        &self,
+        occurrence: OccurrenceId,
+        person: PersonId,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// How the outbox stands at `now`.
     fn outbox_health(

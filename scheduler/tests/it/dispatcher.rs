@@ -74,6 +74,7 @@ fn dispatcher(db: &TestDb, messenger: Scripted, owner: &str) -> Dispatcher<Store
         owner: owner.to_owned(),
         lease: StdDuration::from_secs(60),
         batch: 10,
+        concurrency: 4,
         max_attempts: 3,
     };
     Dispatcher::new(
@@ -182,11 +183,12 @@ async fn a_dispatcher_that_lost_its_lease_cannot_finish_the_delivery() {
         message_id: "stale".into(),
         at: db.clock.now(),
     };
-    assert!(
-        !db.store
-            .finish(stalled[0].id, "stalled", late)
+    assert_eq!(
+        db.store
+            .finish_all("stalled", &[(stalled[0].id, late)])
             .await
-            .unwrap()
+            .unwrap(),
+        [false]
     );
     assert_eq!(
         db.count("SELECT COUNT(*) FROM deliveries WHERE message_id = 'stale'")

@@ -4,6 +4,7 @@
 mod admin;
 mod dispatcher;
 mod dst_oracle;
+mod followups;
 mod maintenance;
 mod planner;
 mod replicas;

@@ -33,11 +33,16 @@ async fn gauges_count_the_outbox_and_the_purge_keeps_dead_letters_and_recent_sen
         message_id: "x".into(),
         at: now,
     };
-    assert!(db.store.finish(leased[0].id, "m", sent).await.unwrap());
     let dead = Finish::Dead {
         error: "user_not_found".into(),
     };
-    assert!(db.store.finish(leased[1].id, "m", dead).await.unwrap());
+    assert_eq!(
+        db.store
+            .finish_all("m", &[(leased[0].id, sent), (leased[1].id, dead)])
+            .await
+            .unwrap(),
+        [true, true]
+    );
 
     assert_eq!(
         maintenance.purge().await.unwrap(),

@@ -59,6 +59,7 @@ async fn three_replicas_through_a_day_fire_everything_once() {
                 owner: format!("replica-{n}"),
                 lease: StdDuration::from_secs(60),
                 batch: 5,
+                concurrency: 2,
                 max_attempts: 10,
             };
             Arc::new(Dispatcher::new(

@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rhythm_domain::people::{DisplayName, Email};
+use rhythm_domain::people::{DisplayName, Email, PersonId};
 use rhythm_domain::ports::{
-    Advance, DeliveryId, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, OutboxHealth,
-    Outgoing, PlannerStep, StoreError, StoredSchedule,
+    Advance, DeliveryId, DeliveryPlan, Finish, OccurrenceId, OccurrencePlan, OccurrenceStatus,
+    OutboxHealth, Outgoing, PlannerStep, StoreError, StoredSchedule,
 };
 
 use super::schedules::{ScheduleRow, calendars, stored};
@@ -176,6 +176,8 @@ pub(crate) async fn next_due(conn: &mut Connection) -> Result<Option<DateTime<Ut
 #[derive(sqlx::FromRow)]
 struct OutgoingRow {
     id: i64,
+    occurrence_id: i64,
+    person_id: i64,
     step: String,
     due_at: i64,
     attempts: i32,
@@ -202,7 +204,7 @@ pub(crate) async fn lease_due(
         .await
         .map_err(classify("leasing deliveries"))?;
     let rows: Vec<OutgoingRow> = sqlx::query_as(
-        "SELECT d.id, d.step, d.due_at, d.attempts, p.email, p.name, s.name AS schedule, s.kind \
+        "SELECT d.id, d.occurrence_id, d.person_id, d.step, d.due_at, d.attempts, p.email, p.name, s.name AS schedule, s.kind \
          FROM deliveries d JOIN people p ON p.id = d.person_id \
          JOIN occurrences o ON o.id = d.occurrence_id JOIN schedules s ON s.id = o.schedule_id \
          WHERE d.lease_owner = $1 AND d.lease_until = $2 AND d.status = 'pending' ORDER BY d.due_at",
@@ -216,6 +218,8 @@ pub(crate) async fn lease_due(
         .map(|row| {
             Ok(Outgoing {
                 id: DeliveryId(row.id),
+                occurrence: OccurrenceId(row.occurrence_id),
+                person: PersonId(row.person_id),
                 email: Email::parse(&row.email)
                     .map_err(|invalid| anyhow::anyhow!("stored email: {invalid}"))?,
                 name: DisplayName::parse(&row.name)
@@ -229,6 +233,28 @@ pub(crate) async fn lease_due(
         })
         .collect::<anyhow::Result<Vec<_>>>()
         .map_err(StoreError::Unexpected)
+}
+
+/// Cancels what is still pending of `occurrence` for `person`, and the escalations about
+/// them.
+pub(crate) async fn complete(
+    conn: &mut Connection,
+    occurrence: OccurrenceId,
+    person: PersonId,
+) -> Result<u64, StoreError> {
+    let result = sqlx::query(
+        "UPDATE deliveries SET status = 'cancelled', lease_owner = NULL, lease_until = NULL \
+         WHERE occurrence_id = $1 AND status = 'pending' \
+         AND ((person_id = $2 AND step NOT LIKE 'escalation%') OR step IN ($3, $4))",
+    )
+    .bind(occurrence.0)
+    .bind(person.0)
+    .bind(format!("escalation:{}", person.0))
+    .bind(format!("escalation_hr:{}", person.0))
+    .execute(&mut *conn)
+    .await
+    .map_err(classify("cancelling what a completion made unnecessary"))?;
+    Ok(result.rows_affected())
 }
 
 /// Records how a leased delivery ended, if `owner` still holds it.

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rhythm_domain::clock::Clock;
 use rhythm_domain::import::{ImportPlan, Problem};
-use rhythm_domain::people::{Person, Team, TeamName};
+use rhythm_domain::people::{Person, PersonId, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, Outbox, OutboxHealth,
-    Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules,
-    StoreError, StoredSchedule,
+    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, OccurrenceId, Outbox,
+    OutboxHealth, Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot,
+    Schedules, StoreError, StoredSchedule,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 use sqlx::Pool;
@@ -249,14 +249,31 @@ impl Outbox for SqlStore {
         Ok(leased)
     }
 
-    async fn finish(
+    async fn finish_all(
         &self,
-        id: DeliveryId,
         owner: &str,
-        outcome: Finish,
-    ) -> Result<bool, StoreError> {
+        outcomes: &[(DeliveryId, Finish)],
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(classify("starting to record sends"))?;
+        let mut finished = Vec::with_capacity(outcomes.len());
+        for (id, outcome) in outcomes {
+            finished.push(outbox::finish(&mut tx, *id, owner, outcome).await?);
+        }
+        tx.commit().await.map_err(classify("recording sends"))?;
+        Ok(finished)
+    }
+
+    async fn complete(
+        &self,
+        occurrence: OccurrenceId,
+        person: PersonId,
+    ) -> Result<u64, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
-        outbox::finish(&mut conn, id, owner, &outcome).await
+        outbox::complete(&mut conn, occurrence, person).await
     }
 
     async fn outbox_health(&self, now: DateTime<Utc>) -> Result<OutboxHealth, StoreError> {
