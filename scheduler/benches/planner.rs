@@ -13,6 +13,8 @@
 //! - tokio-cron-scheduler 0.15: 10,000 jobs on the same second; how many fired within 40 s
 //!   and their lag.
 
+mod common;
+
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,13 +22,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use rhythm_domain::clock::SystemClock;
-use rhythm_domain::import::{ImportOptions, import_people};
-use rhythm_domain::people::Timezone;
 use rhythm_domain::ports::{Commit, ScheduleChange, SchedulePlan, Schedules as _};
 use rhythm_domain::schedule::{Policy, Schedule};
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::{ConnectOptions, Store};
-use sqlx::Connection as _;
 use tokio_util::sync::CancellationToken;
 
 const PEOPLE: usize = 10_000;
@@ -57,24 +56,8 @@ async fn parent() -> anyhow::Result<()> {
         "| case | planned or fired | time from due to all planned (s) | lag p50 (ms) | lag p99 (ms) | lag max (ms) | peak RSS (MiB) | idle CPU |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    let dir = tempfile::tempdir()?;
-    let mut urls = vec![(
-        "Rhythm on SQLite",
-        format!("sqlite://{}", dir.path().join("bench.db").display()),
-    )];
-    let server = std::env::var("RHYTHM_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
-        let name = format!("rhythm_bench_planner_{}", std::process::id());
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
-            .await?;
-        let base = server
-            .rsplit_once('/')
-            .map_or(server.as_str(), |(base, _)| base);
-        urls.push(("Rhythm on Postgres", format!("{base}/{name}")));
-    }
-    for (label, url) in &urls {
+    let databases = common::Databases::create("planner").await?;
+    for (label, url) in &databases.cases {
         let due = prepare(url)
             .await
             .with_context(|| format!("preparing {label}"))?;
@@ -90,16 +73,7 @@ async fn parent() -> anyhow::Result<()> {
         "| tokio-cron-scheduler 0.15 {}",
         run_worker("tokio-cron-scheduler", "-", due)?
     );
-    if let Some((_, url)) = urls.iter().find(|(label, _)| label.ends_with("Postgres")) {
-        let name = url.rsplit('/').next().unwrap_or_default();
-        let mut admin = sqlx::PgConnection::connect(&server).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await?;
-    }
-    Ok(())
+    databases.drop_postgres().await
 }
 
 /// Runs one case in a fresh process of this binary, so its peak memory is its own; returns
@@ -119,26 +93,7 @@ fn run_worker(case: &str, url: &str, due: DateTime<Utc>) -> anyhow::Result<Strin
 /// A fresh database with 10,000 people and 100,000 schedules, 10,000 of them due at the
 /// returned second.
 async fn prepare(url: &str) -> anyhow::Result<DateTime<Utc>> {
-    let store = Store::connect(&ConnectOptions::new(url), Arc::new(SystemClock)).await?;
-    store.migrate().await?;
-    let mut csv = String::from("email,name,timezone\n");
-    for n in 0..PEOPLE {
-        csv.push_str(&format!("p{n}@x.com,Person {n},UTC\n"));
-    }
-    let options = ImportOptions {
-        default_timezone: Timezone::UTC,
-        deactivate_missing: false,
-    };
-    import_people(
-        &store,
-        csv.as_bytes(),
-        &options,
-        Commit::Write,
-        "bench",
-        &|_, _| {},
-    )
-    .await
-    .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+    let store = common::organisation(url, PEOPLE).await?;
     let due = DateTime::from_timestamp(
         (Utc::now() + chrono::Duration::from_std(DUE_IN)?).timestamp(),
         0,

@@ -6,10 +6,12 @@
 //! another may take the delivery; the stalled one can then no longer finish it, so the worst
 //! a crash or a pause can cause is a send repeated, never a delivery recorded twice.
 //!
-//! A leased batch is sent `concurrency` at a time and recorded in one transaction, so the
-//! database pays one commit per batch rather than one per message; a crash between the sends
-//! and their record repeats at most one batch. Rate limits are the messenger's business
-//! (see [`crate::pace`]).
+//! Leasing, sending and recording overlap: sends go `concurrency` at a time while the next
+//! deliveries are leased and the finished ones recorded, a batch to a transaction, so the
+//! database pays one commit per batch rather than one per message and sending never waits
+//! for it. A crash between sends and their record repeats at most what was in flight: up
+//! to two batches of outcomes waiting to be recorded, and the sends under way. Rate limits
+//! are the messenger's business (see [`crate::pace`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +21,11 @@ use rhythm_domain::clock::Clock;
 use rhythm_domain::ports::{
     DeliveryId, Finish, Messenger, Outbox, Outgoing, SendError, StoreError,
 };
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
+
+/// How long finished sends wait for more to be recorded with them.
+const RECORD_LINGER: Duration = Duration::from_millis(20);
 
 /// What one dispatch run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,31 +93,72 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
         Arc::clone(&self.wake)
     }
 
-    /// Sends everything due now, a batch at a time, until nothing is due.
+    /// Sends everything due now, until nothing is due.
+    ///
+    /// Three stages run at once, so that sending never waits on the database: leasing keeps
+    /// a queue of at most one batch filled, `concurrency` sends are in flight, and their
+    /// outcomes are recorded a batch at a time (whatever has finished, up to `batch`, in one
+    /// transaction).
     pub async fn run_due(&self) -> Result<DispatchStep, StoreError> {
-        let mut step = DispatchStep::default();
-        let lease =
-            chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::minutes(1));
-        loop {
-            let now = self.clock.now();
-            let leased = self
-                .store
-                .lease_due(&self.settings.owner, now, now + lease, self.settings.batch)
-                .await?;
-            let count = leased.len();
-            let outcomes: Vec<(Outgoing, Finish)> = futures_util::stream::iter(leased)
+        let batch = self.settings.batch.max(1);
+        let (leased_tx, leased_rx) = mpsc::channel::<Outgoing>(batch);
+        let (done_tx, mut done_rx) = mpsc::channel::<(Outgoing, Finish)>(batch);
+        let lease = async move {
+            let until = chrono::Duration::from_std(self.settings.lease)
+                .unwrap_or(chrono::Duration::minutes(1));
+            loop {
+                let now = self.clock.now();
+                let leased = self
+                    .store
+                    .lease_due(&self.settings.owner, now, now + until, batch)
+                    .await?;
+                let count = leased.len();
+                for message in leased {
+                    if leased_tx.send(message).await.is_err() {
+                        return Ok(());
+                    }
+                }
+                if count < batch {
+                    return Ok::<(), StoreError>(());
+                }
+            }
+        };
+        let send = async move {
+            let mut outcomes = ReceiverStream(leased_rx)
                 .map(|message| async move {
                     let outcome = self.send(&message).await;
                     (message, outcome)
                 })
-                .buffer_unordered(self.settings.concurrency.max(1))
-                .collect()
-                .await;
-            self.record(&outcomes, &mut step).await?;
-            if count < self.settings.batch {
-                return Ok(step);
+                .buffer_unordered(self.settings.concurrency.max(1));
+            while let Some(done) = outcomes.next().await {
+                if done_tx.send(done).await.is_err() {
+                    break;
+                }
             }
-        }
+            Ok::<(), StoreError>(())
+        };
+        let record = async {
+            let mut step = DispatchStep::default();
+            let mut finished = Vec::with_capacity(batch);
+            while done_rx.recv_many(&mut finished, batch).await > 0 {
+                // Wait a moment for a fuller batch: one commit for many sends.
+                let linger = tokio::time::Instant::now() + RECORD_LINGER;
+                while finished.len() < batch {
+                    let room = batch - finished.len();
+                    match tokio::time::timeout_at(linger, done_rx.recv_many(&mut finished, room))
+                        .await
+                    {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+                self.record(&finished, &mut step).await?;
+                finished.clear();
+            }
+            Ok::<DispatchStep, StoreError>(step)
+        };
+        let ((), (), step) = tokio::try_join!(lease, send, record)?;
+        Ok(step)
     }
 
     /// Sends one delivery and says how it ended.
@@ -208,6 +254,20 @@ fn backoff(attempts: u32, spread: i64) -> Duration {
     let jitter = (spread.unsigned_abs().wrapping_mul(2_654_435_761) % 41) as i64 - 20;
     let millis = (base as i64 * 1_000) * (100 + jitter) / 100;
     Duration::from_millis(u64::try_from(millis).unwrap_or(0))
+}
+
+/// A `Stream` over an mpsc receiver.
+struct ReceiverStream<T>(mpsc::Receiver<T>);
+
+impl<T> futures_util::Stream for ReceiverStream<T> {
+    type Item = T;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<T>> {
+        self.0.poll_recv(cx)
+    }
 }
 
 #[cfg(test)]

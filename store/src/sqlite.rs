@@ -27,7 +27,7 @@ pub(crate) const DUE_SCHEDULES: &str = "SELECT id, doc, paused, next_fire_at, ve
 /// Leases due deliveries; `BEGIN IMMEDIATE` keeps other dispatchers out meanwhile.
 pub(crate) const LEASE_DUE: &str = "UPDATE deliveries SET lease_owner = $1, lease_until = $2 \
      WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND due_at <= $3 \
-     AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at LIMIT $4)";
+     AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at LIMIT $4) RETURNING id";
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 

@@ -195,25 +195,39 @@ pub(crate) async fn lease_due(
     until: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Outgoing>, StoreError> {
-    sqlx::query(LEASE_DUE)
+    // The ids this lease took, and no others: the same owner may lease again before its
+    // earlier deliveries are finished.
+    let ids: Vec<i64> = sqlx::query_scalar(LEASE_DUE)
         .bind(owner)
         .bind(until.timestamp_millis())
         .bind(now.timestamp_millis())
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .execute(&mut *conn)
+        .fetch_all(&mut *conn)
         .await
         .map_err(classify("leasing deliveries"))?;
-    let rows: Vec<OutgoingRow> = sqlx::query_as(
-        "SELECT d.id, d.occurrence_id, d.person_id, d.step, d.due_at, d.attempts, p.email, p.name, s.name AS schedule, s.kind \
-         FROM deliveries d JOIN people p ON p.id = d.person_id \
-         JOIN occurrences o ON o.id = d.occurrence_id JOIN schedules s ON s.id = o.schedule_id \
-         WHERE d.lease_owner = $1 AND d.lease_until = $2 AND d.status = 'pending' ORDER BY d.due_at",
-    )
-    .bind(owner)
-    .bind(until.timestamp_millis())
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(classify("reading leased deliveries"))?;
+    let mut rows: Vec<OutgoingRow> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_BINDS) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "SELECT d.id, d.occurrence_id, d.person_id, d.step, d.due_at, d.attempts, p.email, p.name, \
+             s.name AS schedule, s.kind \
+             FROM deliveries d JOIN people p ON p.id = d.person_id \
+             JOIN occurrences o ON o.id = d.occurrence_id JOIN schedules s ON s.id = o.schedule_id \
+             WHERE d.id IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        rows.extend(
+            query
+                .build_query_as::<OutgoingRow>()
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(classify("reading leased deliveries"))?,
+        );
+    }
+    rows.sort_by_key(|row| (row.due_at, row.id));
     rows.into_iter()
         .map(|row| {
             Ok(Outgoing {
@@ -257,39 +271,66 @@ pub(crate) async fn complete(
     Ok(result.rows_affected())
 }
 
-/// Records how a leased delivery ended, if `owner` still holds it.
-pub(crate) async fn finish(
+/// Records how leased deliveries ended, for those `owner` still holds, in one statement per
+/// chunk; says for each whether it was recorded.
+pub(crate) async fn finish_all(
     conn: &mut Connection,
-    id: DeliveryId,
     owner: &str,
-    outcome: &Finish,
-) -> Result<bool, StoreError> {
-    let query = match outcome {
-        Finish::Sent { message_id, at } => sqlx::query(
-            "UPDATE deliveries SET status = 'sent', message_id = $1, sent_at = $2, attempts = attempts + 1, \
-             lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4 AND status = 'pending'",
-        )
-        .bind(message_id.as_str())
-        .bind(at.timestamp_millis()),
-        Finish::Retry { at, error } => sqlx::query(
-            "UPDATE deliveries SET due_at = $1, last_error = $2, attempts = attempts + 1, \
-             lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4 AND status = 'pending'",
-        )
-        .bind(at.timestamp_millis())
-        .bind(error.as_str()),
-        Finish::Dead { error } => sqlx::query(
-            "UPDATE deliveries SET status = 'dead', last_error = $1, attempts = attempts + 1, \
-             lease_owner = NULL, lease_until = NULL WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
-        )
-        .bind(error.as_str()),
-    };
-    let result = query
-        .bind(id.0)
-        .bind(owner)
-        .execute(&mut *conn)
-        .await
-        .map_err(classify("finishing a delivery"))?;
-    Ok(result.rows_affected() == 1)
+    outcomes: &[(DeliveryId, Finish)],
+) -> Result<Vec<bool>, StoreError> {
+    let mut recorded: HashSet<i64> = HashSet::with_capacity(outcomes.len());
+    for chunk in outcomes.chunks(MAX_BINDS / 7) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "WITH v (id, status, due_at, message_id, last_error, sent_at) AS (",
+        );
+        query.push_values(chunk, |mut row, (id, outcome)| {
+            let (status, due_at, message_id, error, sent_at) = match outcome {
+                Finish::Sent { message_id, at } => (
+                    "sent",
+                    None,
+                    Some(message_id.as_str()),
+                    None,
+                    Some(at.timestamp_millis()),
+                ),
+                Finish::Retry { at, error } => (
+                    "pending",
+                    Some(at.timestamp_millis()),
+                    None,
+                    Some(error.as_str()),
+                    None,
+                ),
+                Finish::Dead { error } => ("dead", None, None, Some(error.as_str()), None),
+            };
+            row.push_bind(id.0)
+                .push_bind(status)
+                .push_bind(due_at)
+                .push_bind(message_id)
+                .push_bind(error)
+                .push_bind(sent_at);
+        });
+        query.push(
+            ") UPDATE deliveries SET status = v.status, \
+             due_at = COALESCE(v.due_at, deliveries.due_at), \
+             message_id = COALESCE(v.message_id, deliveries.message_id), \
+             last_error = COALESCE(v.last_error, deliveries.last_error), \
+             sent_at = COALESCE(v.sent_at, deliveries.sent_at), \
+             attempts = deliveries.attempts + 1, lease_owner = NULL, lease_until = NULL \
+             FROM v WHERE deliveries.id = v.id AND deliveries.status = 'pending' \
+             AND deliveries.lease_owner = ",
+        );
+        query.push_bind(owner);
+        query.push(" RETURNING deliveries.id");
+        let ids: Vec<i64> = query
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(classify("recording sends"))?;
+        recorded.extend(ids);
+    }
+    Ok(outcomes
+        .iter()
+        .map(|(id, _)| recorded.contains(&id.0))
+        .collect())
 }
 
 /// How the outbox stands at `now`.

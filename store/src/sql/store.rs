@@ -259,10 +259,7 @@ impl Outbox for SqlStore {
             .begin_with(BEGIN_WRITE)
             .await
             .map_err(classify("starting to record sends"))?;
-        let mut finished = Vec::with_capacity(outcomes.len());
-        for (id, outcome) in outcomes {
-            finished.push(outbox::finish(&mut tx, *id, owner, outcome).await?);
-        }
+        let finished = outbox::finish_all(&mut tx, owner, outcomes).await?;
         tx.commit().await.map_err(classify("recording sends"))?;
         Ok(finished)
     }
