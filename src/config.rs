@@ -12,6 +12,7 @@ use figment::value::Value;
 use figment::{Figment, Provider as _};
 use rhythm_domain::duration::HumanDuration;
 use rhythm_domain::people::Timezone;
+use rhythm_scheduler::pace::{Limits, Rate};
 use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
@@ -97,6 +98,8 @@ pub struct SlackSettings {
     pub mode: SlackMode,
     /// The Web API base URL.
     pub api_url: Url,
+    /// Messages a second to one channel (a DM is a channel).
+    pub messages_per_second_per_channel: f64,
 }
 
 impl Default for SlackSettings {
@@ -104,6 +107,17 @@ impl Default for SlackSettings {
         Self {
             mode: SlackMode::Socket,
             api_url: Url::parse("https://slack.com/api").expect("a valid default URL"),
+            messages_per_second_per_channel: 1.0,
+        }
+    }
+}
+
+impl SlackSettings {
+    /// The rate limits Slack sends are held to.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            overall: None,
+            per_recipient: Rate::per_second(self.messages_per_second_per_channel),
         }
     }
 }
@@ -126,6 +140,8 @@ pub struct DiscordSettings {
     pub mode: DiscordMode,
     /// The REST base URL.
     pub api_url: Url,
+    /// Requests a second, to anyone (Discord's global limit).
+    pub requests_per_second: f64,
 }
 
 impl Default for DiscordSettings {
@@ -133,6 +149,17 @@ impl Default for DiscordSettings {
         Self {
             mode: DiscordMode::Gateway,
             api_url: Url::parse("https://discord.com").expect("a valid default URL"),
+            requests_per_second: 50.0,
+        }
+    }
+}
+
+impl DiscordSettings {
+    /// The rate limits Discord sends are held to.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            overall: Rate::per_second(self.requests_per_second),
+            per_recipient: None,
         }
     }
 }
@@ -360,6 +387,22 @@ impl Settings {
             return Err(ConfigError::Invalid(
                 "`scheduler.lease`: must be at least 1s".to_owned(),
             ));
+        }
+        for (key, rate) in [
+            (
+                "slack.messages_per_second_per_channel",
+                self.slack.messages_per_second_per_channel,
+            ),
+            (
+                "discord.requests_per_second",
+                self.discord.requests_per_second,
+            ),
+        ] {
+            if !(rate.is_finite() && rate > 0.0 && rate <= 10_000.0) {
+                return Err(ConfigError::Invalid(format!(
+                    "`{key}`: must be a rate above 0 and at most 10000 (such as 1 or 0.5)"
+                )));
+            }
         }
         if !(1..=1_000).contains(&self.database.max_connections) {
             return Err(ConfigError::Invalid(

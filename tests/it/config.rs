@@ -155,6 +155,17 @@ async fn scheduler_settings_are_checked() {
         "{}",
         run.stderr
     );
+    let run = rhythm.run_with(
+        &["migrate"],
+        &[("RHYTHM__SLACK__MESSAGES_PER_SECOND_PER_CHANNEL", "0")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`slack.messages_per_second_per_channel`: must be a rate above 0"),
+        "{}",
+        run.stderr
+    );
     let run = rhythm.run_with(&["migrate"], &[("RHYTHM__SCHEDULER__RETENTION", "forever")]);
     assert_eq!(run.code, 2);
     assert!(
