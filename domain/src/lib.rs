@@ -10,11 +10,16 @@
 //!   directory, plan the change, apply it all or nothing).
 //! - [`ports`]: what the workflows need from the outside (storage), as traits that
 //!   `rhythm-store` implements for SQLite and Postgres.
+//! - [`chat`]: what the bot says and asks ([`chat::Message`], [`chat::Form`]) and what
+//!   people do ([`chat::Interaction`]), with no platform in it.
+//! - [`checkin`]: check-in templates, answers and messages.
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
 //!   can move it.
 //! - [`duration`]: human durations as written in config and policy files (`"5s"`, `"4h"`).
 //! - [`schedule`]: the cadence HR writes: cron expressions, audiences, calendars, quiet hours.
 
+pub mod chat;
+pub mod checkin;
 pub mod clock;
 pub mod duration;
 pub mod import;

@@ -1,12 +1,14 @@
 //! [`Store`]: whichever backend the URL named, behind one type.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, PersonId, Team, TeamName};
 use rhythm_domain::ports::{
-    Advance, Commit, DeliveryId, Directory, DirectorySnapshot, Finish, OccurrenceId, Outbox,
-    OutboxHealth, Outgoing, PeopleFilter, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot,
-    Schedules, StoreError, StoredSchedule,
+    Advance, CheckIn, CheckInId, CheckIns, Commit, DeliveryId, Directory, DirectorySnapshot,
+    Finish, MessageRef, NewCheckIn, OccurrenceId, Outbox, OutboxHealth, Outgoing, PeopleFilter,
+    PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
+    Submission,
 };
 use rhythm_domain::schedule::HolidayCalendar;
 
@@ -159,5 +161,63 @@ impl Outbox for Store {
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         on_backend!(self, store => store.next_due().await)
+    }
+}
+
+impl CheckIns for Store {
+    async fn open_checkin(&self, new: NewCheckIn) -> Result<CheckIn, StoreError> {
+        on_backend!(self, store => store.open_checkin(new).await)
+    }
+
+    async fn checkin(&self, id: CheckInId) -> Result<Option<CheckIn>, StoreError> {
+        on_backend!(self, store => store.checkin(id).await)
+    }
+
+    async fn checkin_on(
+        &self,
+        person: PersonId,
+        date: NaiveDate,
+    ) -> Result<Option<CheckIn>, StoreError> {
+        on_backend!(self, store => store.checkin_on(person, date).await)
+    }
+
+    async fn submit_checkin(
+        &self,
+        id: CheckInId,
+        answers: &Answers,
+        template: &Template,
+        at: DateTime<Utc>,
+    ) -> Result<Submission, StoreError> {
+        on_backend!(self, store => store.submit_checkin(id, answers, template, at).await)
+    }
+
+    async fn skip_checkin(&self, id: CheckInId) -> Result<(), StoreError> {
+        on_backend!(self, store => store.skip_checkin(id).await)
+    }
+
+    async fn set_prompt(
+        &self,
+        id: CheckInId,
+        platform: &str,
+        prompt: &MessageRef,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.set_prompt(id, platform, prompt).await)
+    }
+
+    async fn snooze_checkin(&self, id: CheckInId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        on_backend!(self, store => store.snooze_checkin(id, at).await)
+    }
+
+    async fn checkin_template(&self, name: &str) -> Result<Option<Template>, StoreError> {
+        on_backend!(self, store => store.checkin_template(name).await)
+    }
+
+    async fn first_seen(
+        &self,
+        platform: &str,
+        key: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.first_seen(platform, key, at).await)
     }
 }

@@ -32,6 +32,8 @@ pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[path = "sql/audit.rs"]
 mod audit;
+#[path = "sql/checkins.rs"]
+mod checkins;
 #[path = "sql/outbox.rs"]
 mod outbox;
 #[path = "sql/read.rs"]

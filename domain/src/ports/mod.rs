@@ -5,10 +5,14 @@
 
 use std::future::Future;
 
+mod checkins;
 mod messenger;
 mod outbox;
 mod schedules;
 
+pub use checkins::{
+    CheckIn, CheckInId, CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission,
+};
 pub use messenger::{DeliveryId, Messenger, OccurrenceId, Outgoing, SendError, Sent};
 pub use outbox::{
     Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,

@@ -1,5 +1,6 @@
 //! The storage contract: the same cases against SQLite and, with
 //! `RHYTHM_TEST_DATABASE_URL=postgres://…`, against Postgres.
 
+mod checkins;
 mod directory;
 mod schedules;

@@ -1,0 +1,13 @@
+//! Check-ins: a team's regular "how is it going", asked in a DM, answered in a form,
+//! summed up in a digest.
+//!
+//! - [`template`]: the questions, who may read the answers, when the window closes.
+//! - [`answers`]: a form's answers read against the template, problems named by question.
+//! - [`messages`]: the prompt, the form, the summary, the nudge, as neutral messages.
+
+pub mod answers;
+pub mod messages;
+pub mod template;
+
+pub use answers::Answers;
+pub use template::{Question, QuestionKind, Template, Visibility};

@@ -1,0 +1,141 @@
+//! Check-ins: one per person, schedule and day; answers stored and edited; inbound events
+//! seen once.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use rhythm_domain::checkin::{Answers, Template};
+use rhythm_domain::clock::Clock as _;
+use rhythm_domain::import::{ImportOptions, import_people};
+use rhythm_domain::people::{PersonId, Timezone};
+use rhythm_domain::ports::{CheckInStatus, CheckIns, Commit, MessageRef, NewCheckIn, Submission};
+use rhythm_testing::TestDb;
+
+async fn with_ana() -> (TestDb, PersonId) {
+    let db = TestDb::new().await;
+    let options = ImportOptions {
+        default_timezone: Timezone::UTC,
+        deactivate_missing: false,
+    };
+    import_people(
+        &db.store,
+        "email,name\nana@x.com,Ana\n".as_bytes(),
+        &options,
+        Commit::Write,
+        "test",
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let id = PersonId(db.count("SELECT id FROM people").await);
+    (db, id)
+}
+
+fn answers(mood: &str, blockers: Option<&str>) -> Answers {
+    let mut raw: BTreeMap<String, String> = [("mood", mood), ("done", "a"), ("next", "b")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    if let Some(text) = blockers {
+        raw.insert("blockers".into(), text.into());
+    }
+    Answers::read(&Template::default_template(), &raw).unwrap()
+}
+
+#[tokio::test]
+async fn a_check_in_is_opened_once_per_person_schedule_and_day() {
+    let (db, ana) = with_ana().await;
+    let now = db.clock.now();
+    let new = NewCheckIn {
+        person: ana,
+        schedule: None,
+        occurrence: None,
+        date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        template: "default".into(),
+        opened_at: now,
+        closes_at: now + Duration::hours(8),
+    };
+    let first = db.store.open_checkin(new.clone()).await.unwrap();
+    let again = db.store.open_checkin(new.clone()).await.unwrap();
+    assert_eq!(first, again, "a retried open returns the same check-in");
+    assert_eq!(first.status, CheckInStatus::Open);
+    assert_eq!(db.count("SELECT COUNT(*) FROM checkins").await, 1);
+    let found = db.store.checkin_on(ana, new.date).await.unwrap().unwrap();
+    assert_eq!(found.id, first.id);
+
+    let prompt = MessageRef {
+        channel: "D1".into(),
+        id: "1700000000.000100".into(),
+    };
+    db.store.set_prompt(first.id, "slack", &prompt).await.unwrap();
+    let stored = db.store.checkin(first.id).await.unwrap().unwrap();
+    assert_eq!(stored.prompt, Some(("slack".to_owned(), prompt)));
+}
+
+#[tokio::test]
+async fn answers_are_stored_then_edited_and_lateness_is_kept_from_the_first() {
+    let (db, ana) = with_ana().await;
+    let template = Template::default_template();
+    let now = db.clock.now();
+    let checkin = db
+        .store
+        .open_checkin(NewCheckIn {
+            person: ana,
+            schedule: None,
+            occurrence: None,
+            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            template: "default".into(),
+            opened_at: now - Duration::hours(9),
+            closes_at: now - Duration::hours(1),
+        })
+        .await
+        .unwrap();
+    let late = answers("2", Some("waiting on legal"));
+    assert_eq!(
+        db.store
+            .submit_checkin(checkin.id, &late, &template, now)
+            .await
+            .unwrap(),
+        Submission::First
+    );
+    let edited = answers("4", None);
+    assert_eq!(
+        db.store
+            .submit_checkin(checkin.id, &edited, &template, now + Duration::minutes(5))
+            .await
+            .unwrap(),
+        Submission::Edited
+    );
+    let stored = db.store.checkin(checkin.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, CheckInStatus::Submitted);
+    assert_eq!(stored.answers, Some(edited));
+    assert!(stored.late, "answered after the window closed");
+    assert_eq!(
+        db.count("SELECT CAST(mood AS BIGINT) FROM checkins").await,
+        4
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM checkins WHERE blocked").await,
+        0,
+        "the edit removed the blocker"
+    );
+}
+
+#[tokio::test]
+async fn an_inbound_event_is_seen_once_per_platform() {
+    let db = TestDb::new().await;
+    let now = db.clock.now();
+    assert!(db.store.first_seen("slack", "Ev1", now).await.unwrap());
+    assert!(!db.store.first_seen("slack", "Ev1", now).await.unwrap());
+    assert!(db.store.first_seen("discord", "Ev1", now).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_default_template_is_built_in_and_unknown_ones_are_none() {
+    let db = TestDb::new().await;
+    assert_eq!(
+        db.store.checkin_template("default").await.unwrap(),
+        Some(Template::default_template())
+    );
+    assert_eq!(db.store.checkin_template("weekly").await.unwrap(), None);
+}
