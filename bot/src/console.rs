@@ -68,8 +68,8 @@ impl Messenger for ConsoleMessenger {
 
 #[cfg(test)]
 mod tests {
-    use rhythm_domain::people::{DisplayName, Email, PersonId};
-    use rhythm_domain::ports::{DeliveryId, OccurrenceId};
+    use rhythm_domain::people::{DisplayName, Email, PersonId, Timezone};
+    use rhythm_domain::ports::{DeliveryId, OccurrenceId, ScheduleId};
 
     use super::*;
 
@@ -95,7 +95,10 @@ mod tests {
             person: PersonId(3),
             email: Email::parse("ana@example.com").unwrap(),
             name: DisplayName::parse("Ana López").unwrap(),
+            timezone: Timezone::UTC,
+            schedule_id: ScheduleId(2),
             schedule: "Weekly check-in".into(),
+            template: "default".into(),
             kind: "check_in".into(),
             step: "deadline:-7d".into(),
             due_at: "2026-03-09T08:00:00Z".parse().unwrap(),

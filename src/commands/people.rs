@@ -165,6 +165,7 @@ pub(super) async fn list(config: &Config, args: &ListArgs) -> Result<(), CliErro
     let filter = PeopleFilter {
         team: args.team.clone(),
         active_only: args.active,
+        ..PeopleFilter::default()
     };
     let people = store.people(&filter).await.context("listing people")?;
     store.close().await;

@@ -3,14 +3,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
-use rhythm_domain::people::{Person, PersonId, Team, TeamName};
+use rhythm_domain::people::{Person, PersonId, Team, TeamName, Timezone};
 use rhythm_domain::ports::{
     Advance, CheckIn, CheckInId, CheckIns, Commit, DeliveryId, Directory, DirectorySnapshot,
     Finish, MessageRef, NewCheckIn, OccurrenceId, Outbox, OutboxHealth, Outgoing, PeopleFilter,
-    PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
-    Submission,
+    PersonSettings, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
+    StoredSchedule, Submission,
 };
-use rhythm_domain::schedule::HolidayCalendar;
+use rhythm_domain::schedule::{HolidayCalendar, OutOfOffice};
 
 use crate::connect::MigrationStatus;
 use crate::{postgres, sqlite};
@@ -219,5 +219,25 @@ impl CheckIns for Store {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         on_backend!(self, store => store.first_seen(platform, key, at).await)
+    }
+}
+
+impl PersonSettings for Store {
+    async fn set_timezone(
+        &self,
+        person: PersonId,
+        zone: &Timezone,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.set_timezone(person, zone, actor).await)
+    }
+
+    async fn add_out_of_office(
+        &self,
+        person: PersonId,
+        away: &OutOfOffice,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.add_out_of_office(person, away, actor).await)
     }
 }

@@ -41,6 +41,8 @@ mod outbox;
 mod read;
 #[path = "sql/schedules.rs"]
 mod schedules;
+#[path = "sql/settings.rs"]
+mod settings;
 #[path = "sql/store.rs"]
 mod store;
 #[path = "sql/write.rs"]

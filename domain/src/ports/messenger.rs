@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::people::{DisplayName, Email, PersonId};
+use super::ScheduleId;
+use crate::people::{DisplayName, Email, PersonId, Timezone};
 
 /// A delivery's storage id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,8 +29,14 @@ pub struct Outgoing {
     pub email: Email,
     /// Their name.
     pub name: DisplayName,
+    /// Their time zone.
+    pub timezone: Timezone,
     /// The schedule it comes from.
+    pub schedule_id: ScheduleId,
+    /// The schedule's name.
     pub schedule: String,
+    /// The schedule's message or check-in template.
+    pub template: String,
     /// The schedule's kind (`check_in`, …).
     pub kind: String,
     /// `reminder`, `nudge`, `escalation:ID` or `deadline:-7d`.

@@ -23,7 +23,8 @@ pub use schedules::{
 };
 
 use crate::import::{ImportPlan, Problem};
-use crate::people::{Person, Team, TeamName};
+use crate::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
+use crate::schedule::OutOfOffice;
 
 /// A storage failure. Its text is for the logs, never for a person in chat.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,31 @@ pub struct PeopleFilter {
     pub team: Option<String>,
     /// Only active people.
     pub active_only: bool,
+    /// Only the person with this id.
+    pub id: Option<PersonId>,
+    /// Only the person with this chat account: platform and user id.
+    pub chat_user: Option<(Platform, String)>,
+}
+
+/// What a person sets about themselves from chat (`/rhythm timezone`, `/rhythm ooo`), each
+/// change audited.
+pub trait PersonSettings: Send + Sync {
+    /// Sets their time zone.
+    fn set_timezone(
+        &self,
+        person: PersonId,
+        zone: &Timezone,
+        actor: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Adds a range of days away (inclusive); an existing range starting the same day is
+    /// replaced.
+    fn add_out_of_office(
+        &self,
+        person: PersonId,
+        away: &OutOfOffice,
+        actor: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Everyone in the directory, as read inside the import's transaction.

@@ -1,8 +1,8 @@
 use std::sync::Mutex;
 
 use rhythm_domain::clock::ManualClock;
-use rhythm_domain::people::{DisplayName, Email, PersonId};
-use rhythm_domain::ports::{DeliveryId, OccurrenceId};
+use rhythm_domain::people::{DisplayName, Email, PersonId, Timezone};
+use rhythm_domain::ports::{DeliveryId, OccurrenceId, ScheduleId};
 
 use super::*;
 
@@ -51,7 +51,10 @@ fn to(email: &str) -> Outgoing {
         person: PersonId(1),
         email: Email::parse(email).unwrap(),
         name: DisplayName::parse("Someone").unwrap(),
+        timezone: Timezone::UTC,
+        schedule_id: ScheduleId(1),
         schedule: "S".into(),
+        template: "default".into(),
         kind: "check_in".into(),
         step: "reminder".into(),
         due_at: START.parse().unwrap(),

@@ -4,11 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rhythm_domain::people::{DisplayName, Email, PersonId};
+use rhythm_domain::people::{DisplayName, Email, PersonId, Timezone};
 use rhythm_domain::ports::{
     Advance, DeliveryId, DeliveryPlan, Finish, OccurrenceId, OccurrencePlan, OccurrenceStatus,
-    OutboxHealth, Outgoing, PlannerStep, StoreError, StoredSchedule,
+    OutboxHealth, Outgoing, PlannerStep, ScheduleId, StoreError, StoredSchedule,
 };
+use rhythm_domain::schedule::ScheduleDoc;
 
 use super::schedules::{ScheduleRow, calendars, stored};
 use super::{DUE_SCHEDULES, Db, LEASE_DUE, MAX_BINDS};
@@ -183,7 +184,10 @@ struct OutgoingRow {
     attempts: i32,
     email: String,
     name: String,
+    timezone: String,
+    schedule_id: i64,
     schedule: String,
+    doc: String,
     kind: String,
 }
 
@@ -209,7 +213,7 @@ pub(crate) async fn lease_due(
     for chunk in ids.chunks(MAX_BINDS) {
         let mut query = sqlx::QueryBuilder::<Db>::new(
             "SELECT d.id, d.occurrence_id, d.person_id, d.step, d.due_at, d.attempts, p.email, p.name, \
-             s.name AS schedule, s.kind \
+             p.timezone, s.id AS schedule_id, s.name AS schedule, s.doc, s.kind \
              FROM deliveries d JOIN people p ON p.id = d.person_id \
              JOIN occurrences o ON o.id = d.occurrence_id JOIN schedules s ON s.id = o.schedule_id \
              WHERE d.id IN (",
@@ -238,7 +242,14 @@ pub(crate) async fn lease_due(
                     .map_err(|invalid| anyhow::anyhow!("stored email: {invalid}"))?,
                 name: DisplayName::parse(&row.name)
                     .map_err(|invalid| anyhow::anyhow!("stored name: {invalid}"))?,
+                timezone: Timezone::parse(&row.timezone)
+                    .map_err(|invalid| anyhow::anyhow!("stored time zone: {invalid}"))?,
+                schedule_id: ScheduleId(row.schedule_id),
                 schedule: row.schedule,
+                template: serde_json::from_str::<ScheduleDoc>(&row.doc)
+                    .ok()
+                    .and_then(|doc| doc.template)
+                    .unwrap_or_else(|| "default".to_owned()),
                 kind: row.kind,
                 step: row.step,
                 due_at: crate::convert::instant(row.due_at)?,

@@ -13,6 +13,19 @@ fn push_filter(query: &mut QueryBuilder<Db>, filter: &PeopleFilter) {
     if filter.active_only {
         query.push(" AND people.active = ").push_bind(true);
     }
+    if let Some(id) = filter.id {
+        query.push(" AND people.id = ").push_bind(id.0);
+    }
+    if let Some((platform, user)) = &filter.chat_user {
+        query
+            .push(
+                " AND people.id IN (SELECT ci.person_id FROM chat_identities ci WHERE ci.platform = ",
+            )
+            .push_bind(platform.as_str())
+            .push(" AND ci.user_id = ")
+            .push_bind(user.clone())
+            .push(")");
+    }
     if let Some(team) = &filter.team {
         query
             .push(

@@ -41,6 +41,11 @@ impl SqlStore {
         Self { pool, clock }
     }
 
+    /// The store's clock's time.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// The connection pool, for tests and tools that need raw SQL.
     pub fn pool(&self) -> &Pool<Db> {
         &self.pool

@@ -67,7 +67,10 @@ async fn a_check_in_is_opened_once_per_person_schedule_and_day() {
         channel: "D1".into(),
         id: "1700000000.000100".into(),
     };
-    db.store.set_prompt(first.id, "slack", &prompt).await.unwrap();
+    db.store
+        .set_prompt(first.id, "slack", &prompt)
+        .await
+        .unwrap();
     let stored = db.store.checkin(first.id).await.unwrap().unwrap();
     assert_eq!(stored.prompt, Some(("slack".to_owned(), prompt)));
 }
@@ -115,7 +118,8 @@ async fn answers_are_stored_then_edited_and_lateness_is_kept_from_the_first() {
         4
     );
     assert_eq!(
-        db.count("SELECT COUNT(*) FROM checkins WHERE blocked").await,
+        db.count("SELECT COUNT(*) FROM checkins WHERE blocked")
+            .await,
         0,
         "the edit removed the blocker"
     );
@@ -138,4 +142,48 @@ async fn the_default_template_is_built_in_and_unknown_ones_are_none() {
         Some(Template::default_template())
     );
     assert_eq!(db.store.checkin_template("weekly").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_person_sets_their_zone_and_days_away_and_each_change_is_audited() {
+    use rhythm_domain::people::{Platform, Timezone};
+    use rhythm_domain::ports::{Directory as _, PeopleFilter, PersonSettings as _};
+    use rhythm_domain::schedule::OutOfOffice;
+
+    let (db, ana) = with_ana().await;
+    let zone = Timezone::parse("Asia/Kolkata").unwrap();
+    db.store.set_timezone(ana, &zone, "slack:U1").await.unwrap();
+    let from = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+    let away = OutOfOffice::new(from, NaiveDate::from_ymd_opt(2027, 1, 2).unwrap()).unwrap();
+    db.store
+        .add_out_of_office(ana, &away, "slack:U1")
+        .await
+        .unwrap();
+    let longer = OutOfOffice::new(from, NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()).unwrap();
+    db.store
+        .add_out_of_office(ana, &longer, "slack:U1")
+        .await
+        .unwrap();
+    let filter = PeopleFilter {
+        id: Some(ana),
+        ..PeopleFilter::default()
+    };
+    let people = db.store.people(&filter).await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].timezone, zone);
+    assert_eq!(
+        people[0].out_of_office,
+        [longer],
+        "the same start replaces the range"
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM audit_log WHERE actor = 'slack:U1'")
+            .await,
+        3
+    );
+    let nobody = PeopleFilter {
+        chat_user: Some((Platform::Slack, "U404".into())),
+        ..PeopleFilter::default()
+    };
+    assert!(db.store.people(&nobody).await.unwrap().is_empty());
 }

@@ -1,0 +1,86 @@
+//! What a person sets about themselves from chat: their time zone and days away, each
+//! change audited in its own transaction.
+
+use rhythm_domain::people::{PersonId, Timezone};
+use rhythm_domain::ports::{AuditEntry, PersonSettings, StoreError};
+use rhythm_domain::schedule::OutOfOffice;
+
+use super::store::SqlStore;
+use super::{BEGIN_WRITE, audit};
+use crate::error::classify;
+
+impl PersonSettings for SqlStore {
+    async fn set_timezone(
+        &self,
+        person: PersonId,
+        zone: &Timezone,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.now().timestamp_millis();
+        let mut tx = self
+            .pool()
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(classify("starting a time zone change"))?;
+        sqlx::query("UPDATE people SET timezone = $1, updated_at = $2 WHERE id = $3")
+            .bind(zone.as_str())
+            .bind(now)
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(classify("setting a time zone"))?;
+        // Schedules in each recipient's zone computed their next look from the zones people
+        // were in; a new zone may fire sooner, so have the planner look again now.
+        sqlx::query(
+            "UPDATE schedules SET next_fire_at = $1, version = version + 1 \
+             WHERE paused = FALSE AND next_fire_at > $1 AND doc LIKE '%\"timezone\":\"recipient\"%'",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(classify("bringing recipient-zone schedules forward"))?;
+        let entry = AuditEntry {
+            actor: actor.to_owned(),
+            action: "person.timezone".to_owned(),
+            details: serde_json::json!({ "person_id": person.0, "timezone": zone.as_str() }),
+        };
+        audit::write(&mut tx, &entry, now).await?;
+        tx.commit()
+            .await
+            .map_err(classify("committing a time zone change"))
+    }
+
+    async fn add_out_of_office(
+        &self,
+        person: PersonId,
+        away: &OutOfOffice,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.now().timestamp_millis();
+        let mut tx = self
+            .pool()
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(classify("starting an out-of-office change"))?;
+        let (from, to) = (away.from.to_string(), away.to.to_string());
+        sqlx::query(
+            "INSERT INTO out_of_office (person_id, from_date, to_date) VALUES ($1, $2, $3) \
+             ON CONFLICT (person_id, from_date) DO UPDATE SET to_date = excluded.to_date",
+        )
+        .bind(person.0)
+        .bind(&from)
+        .bind(&to)
+        .execute(&mut *tx)
+        .await
+        .map_err(classify("adding days away"))?;
+        let entry = AuditEntry {
+            actor: actor.to_owned(),
+            action: "person.out_of_office".to_owned(),
+            details: serde_json::json!({ "person_id": person.0, "from": from, "to": to }),
+        };
+        audit::write(&mut tx, &entry, now).await?;
+        tx.commit()
+            .await
+            .map_err(classify("committing an out-of-office change"))
+    }
+}
