@@ -19,3 +19,4 @@
 //! event is keyed (Slack `event_id`, Discord interaction id) so a retry is not handled twice.
 
 pub mod console;
+pub mod slack;

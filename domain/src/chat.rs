@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::ports::MessageRef;
+
 /// A message from Rhythm.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Message {
@@ -147,8 +149,20 @@ pub enum Reply {
     Update(Message),
     /// The form has problems: show them by field and keep it open.
     FieldErrors(BTreeMap<String, String>),
-    /// Close the form and replace the message it came from.
-    CloseAndUpdate(Message),
+    /// Close the form, and update an earlier message of Rhythm's if there is one (the
+    /// prompt the form was opened from).
+    Close(Option<Update>),
+}
+
+/// A message of Rhythm's to replace: where it is, and what it now says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The platform it was sent on (`slack`, `discord`).
+    pub platform: String,
+    /// Where it is.
+    pub at: MessageRef,
+    /// What it now says.
+    pub message: Message,
 }
 
 /// Doubles the markup character, so text a person typed is shown as typed.

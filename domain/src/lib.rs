@@ -13,6 +13,7 @@
 //! - [`chat`]: what the bot says and asks ([`chat::Message`], [`chat::Form`]) and what
 //!   people do ([`chat::Interaction`]), with no platform in it.
 //! - [`checkin`]: check-in templates, answers and messages.
+//! - [`command`]: the slash commands people type, parsed once, and what they do.
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
 //!   can move it.
 //! - [`duration`]: human durations as written in config and policy files (`"5s"`, `"4h"`).
@@ -21,6 +22,7 @@
 pub mod chat;
 pub mod checkin;
 pub mod clock;
+pub mod command;
 pub mod duration;
 pub mod import;
 pub mod people;

@@ -4,10 +4,12 @@
 //! - [`template`]: the questions, who may read the answers, when the window closes.
 //! - [`answers`]: a form's answers read against the template, problems named by question.
 //! - [`messages`]: the prompt, the form, the summary, the nudge, as neutral messages.
+//! - [`workflow`]: what a delivery says, and what a press, a submission or `/checkin` does.
 
 pub mod answers;
 pub mod messages;
 pub mod template;
+pub mod workflow;
 
 pub use answers::Answers;
 pub use template::{Question, QuestionKind, Template, Visibility};

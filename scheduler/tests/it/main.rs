@@ -2,6 +2,7 @@
 //! real database (SQLite, or Postgres with `RHYTHM_TEST_DATABASE_URL`).
 
 mod admin;
+mod checkins;
 mod dispatcher;
 mod dst_oracle;
 mod followups;

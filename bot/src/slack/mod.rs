@@ -1,0 +1,7 @@
+//! The Slack adapter: Block Kit from the neutral model, the Web API client, request
+//! verification, and the two transports (Socket Mode and the HTTP Events API).
+//!
+//! - [`render`]: [`rhythm_domain::chat::Message`] and [`rhythm_domain::chat::Form`] as Block
+//!   Kit blocks and modal views, within Slack's limits.
+
+pub mod render;

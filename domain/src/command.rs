@@ -1,0 +1,139 @@
+//! What people ask in chat, the same words on every platform: `/checkin`, `/rhythm help`,
+//! `/rhythm timezone Europe/Berlin`, `/rhythm ooo 2026-12-20 2027-01-02`. Parsed once here;
+//! bad input gets a sentence saying what is wrong and changes nothing.
+
+use chrono::DateTime;
+use chrono::Utc;
+
+use crate::chat::Reply;
+use crate::checkin::workflow::start_today;
+use crate::people::{Person, Timezone};
+use crate::ports::{CheckIns, PersonSettings, StoreError};
+use crate::schedule::{OutOfOffice, parse_date};
+
+/// A command from chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/checkin`: start or edit today's check-in.
+    CheckIn,
+    /// `/rhythm help`.
+    Help,
+    /// `/rhythm timezone ZONE`.
+    Timezone(Timezone),
+    /// `/rhythm ooo FROM TO`.
+    OutOfOffice(OutOfOffice),
+}
+
+/// What `/rhythm help` says.
+pub const HELP: &str = "Rhythm asks for your check-ins and keeps your team in step.\n\
+• /checkin: start or edit today's check-in\n\
+• /rhythm timezone Europe/Berlin: set your time zone (reminders follow it)\n\
+• /rhythm ooo 2026-12-20 2027-01-02: days away, inclusive (no reminders then)\n\
+• /rhythm help: this message";
+
+/// Reads a slash command and its text. `Err` is the sentence to answer with.
+pub fn parse(command: &str, text: &str) -> Result<Command, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match command.trim_start_matches('/') {
+        "checkin" => Ok(Command::CheckIn),
+        "rhythm" => match words.as_slice() {
+            [] | ["help"] => Ok(Command::Help),
+            ["timezone", zone] | ["tz", zone] => {
+                Timezone::parse(zone).map(Command::Timezone).map_err(|_| {
+                    format!(
+                        "`{zone}` is not a time zone I know. Use an IANA name such as \
+                         Europe/Berlin or America/New_York."
+                    )
+                })
+            }
+            ["timezone" | "tz", ..] => {
+                Err("Give one time zone, such as `/rhythm timezone Europe/Berlin`.".to_owned())
+            }
+            ["ooo", from, to] => {
+                let from =
+                    parse_date(from, "the first day").map_err(|invalid| invalid.to_string())?;
+                let to = parse_date(to, "the last day").map_err(|invalid| invalid.to_string())?;
+                OutOfOffice::new(from, to)
+                    .map(Command::OutOfOffice)
+                    .map_err(|invalid| invalid.to_string())
+            }
+            ["ooo", ..] => Err(
+                "Give the first and last day away, such as `/rhythm ooo 2026-12-20 2027-01-02`."
+                    .to_owned(),
+            ),
+            [verb, ..] => Err(format!("I don't know `{verb}`.\n{HELP}")),
+        },
+        other => Err(format!("I don't know the command `/{other}`.\n{HELP}")),
+    }
+}
+
+/// Runs `command` for `person`; `actor` names them in the audit log (`slack:U123`).
+pub async fn run<S: CheckIns + PersonSettings>(
+    store: &S,
+    person: &Person,
+    command: &Command,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Reply, StoreError> {
+    match command {
+        Command::CheckIn => start_today(store, person, now).await,
+        Command::Help => Ok(Reply::Private(HELP.to_owned())),
+        Command::Timezone(zone) => {
+            store.set_timezone(person.id, zone, actor).await?;
+            Ok(Reply::Private(format!(
+                "Your time zone is now {zone}. Reminders follow it from now on."
+            )))
+        }
+        Command::OutOfOffice(away) => {
+            store.add_out_of_office(person.id, away, actor).await?;
+            Ok(Reply::Private(format!(
+                "You're away from {} to {}: no reminders then, and none counted as missed.",
+                away.from, away.to
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_read_from_their_words() {
+        assert_eq!(parse("/checkin", ""), Ok(Command::CheckIn));
+        assert_eq!(parse("/rhythm", ""), Ok(Command::Help));
+        assert_eq!(parse("/rhythm", "help"), Ok(Command::Help));
+        assert_eq!(
+            parse("/rhythm", "timezone Europe/Berlin"),
+            Ok(Command::Timezone(Timezone::parse("Europe/Berlin").unwrap()))
+        );
+        let Ok(Command::OutOfOffice(away)) = parse("/rhythm", "ooo 2026-12-20 2027-01-02") else {
+            panic!("an out-of-office range");
+        };
+        assert_eq!(away.to.to_string(), "2027-01-02");
+    }
+
+    #[test]
+    fn bad_input_gets_a_sentence_saying_what_is_wrong() {
+        assert!(
+            parse("/rhythm", "timezone Mars/Base")
+                .unwrap_err()
+                .starts_with("`Mars/Base` is not a time zone I know")
+        );
+        assert!(
+            parse("/rhythm", "ooo 2027-01-02 2026-12-20")
+                .unwrap_err()
+                .contains("before it starts")
+        );
+        assert!(
+            parse("/rhythm", "ooo tomorrow")
+                .unwrap_err()
+                .contains("first and last day")
+        );
+        assert!(
+            parse("/rhythm", "dance")
+                .unwrap_err()
+                .starts_with("I don't know `dance`")
+        );
+    }
+}
