@@ -3,5 +3,8 @@
 //!
 //! - [`render`]: [`rhythm_domain::chat::Message`] and [`rhythm_domain::chat::Form`] as Block
 //!   Kit blocks and modal views, within Slack's limits.
+//! - [`verify`]: request signatures checked on the raw body, in constant time, within five
+//!   minutes.
 
 pub mod render;
+pub mod verify;
