@@ -88,7 +88,7 @@ impl Verifier {
 
 /// Lower- or upper-case hex to bytes; `None` if it is not hex of whole bytes.
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
