@@ -1,0 +1,187 @@
+//! What Slack sends, translated: a slash command (a form body), an interaction (a
+//! `payload=` form field holding JSON: `block_actions`, `view_submission`), or an Events API
+//! callback. Each carries its idempotency key, so a retry or a double click is handled once:
+//! the `trigger_id` of a command or an interaction, the `event_id` of an event.
+//!
+//! The same translation serves both transports: Socket Mode hands over the same payloads
+//! inside its envelopes.
+
+use rhythm_domain::chat::Interaction;
+use rhythm_domain::ports::MessageRef;
+use serde_json::Value;
+
+use super::render::{action_of, view_answers};
+
+/// Something Slack sent, translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    /// The Events API checking the URL: answer with the challenge.
+    UrlVerification {
+        /// What to answer.
+        challenge: String,
+    },
+    /// A slash command.
+    Command {
+        /// Who typed it.
+        user: String,
+        /// `/checkin`, `/rhythm`.
+        command: String,
+        /// What followed it.
+        text: String,
+        /// Opens a modal within 3 s; also the idempotency key.
+        trigger_id: String,
+        /// Where it was typed.
+        channel: Option<String>,
+    },
+    /// A button pressed or a form submitted.
+    Interaction {
+        /// Who did it.
+        user: String,
+        /// What they did.
+        interaction: Interaction,
+        /// Opens a modal within 3 s; also the idempotency key.
+        trigger_id: String,
+        /// The message the button was on, if it was on one.
+        message: Option<MessageRef>,
+    },
+    /// An Events API callback Rhythm does not act on (yet); acknowledged.
+    Event {
+        /// The idempotency key.
+        event_id: String,
+        /// The event's type, for the log.
+        kind: String,
+    },
+    /// Something valid that Rhythm ignores (a modal closed), acknowledged.
+    Ignored(String),
+}
+
+impl Inbound {
+    /// The key that makes handling it idempotent, if it has one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Self::Command { trigger_id, .. } | Self::Interaction { trigger_id, .. } => {
+                Some(trigger_id)
+            }
+            Self::Event { event_id, .. } => Some(event_id),
+            Self::UrlVerification { .. } | Self::Ignored(_) => None,
+        }
+    }
+}
+
+/// Why a body could not be read: a 400 with this sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadPayload(pub String);
+
+fn bad(what: impl Into<String>) -> BadPayload {
+    BadPayload(what.into())
+}
+
+fn text(value: &Value, path: &[&str]) -> Option<String> {
+    path.iter()
+        .try_fold(value, |value, key| value.get(key))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// A slash command's form body (`/slack/commands`).
+pub fn command_form(body: &[u8]) -> Result<Inbound, BadPayload> {
+    let fields: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(body).into_owned().collect();
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .cloned()
+            .ok_or_else(|| bad(format!("a slash command needs `{name}`")))
+    };
+    Ok(Inbound::Command {
+        user: field("user_id")?,
+        command: field("command")?,
+        text: fields.get("text").cloned().unwrap_or_default(),
+        trigger_id: field("trigger_id")?,
+        channel: fields.get("channel_id").cloned(),
+    })
+}
+
+/// An interaction's form body (`/slack/interactions`): `payload=<JSON>`.
+pub fn interaction_form(body: &[u8]) -> Result<Inbound, BadPayload> {
+    let payload = url::form_urlencoded::parse(body)
+        .find(|(name, _)| name == "payload")
+        .map(|(_, payload)| payload.into_owned())
+        .ok_or_else(|| bad("an interaction needs a `payload` field"))?;
+    let payload: Value = serde_json::from_str(&payload)
+        .map_err(|error| bad(format!("the payload is not JSON: {error}")))?;
+    interaction(&payload)
+}
+
+/// An interaction payload, from the form field or a Socket Mode envelope.
+pub fn interaction(payload: &Value) -> Result<Inbound, BadPayload> {
+    let kind = text(payload, &["type"]).ok_or_else(|| bad("an interaction needs a `type`"))?;
+    let user =
+        text(payload, &["user", "id"]).ok_or_else(|| bad("an interaction needs `user.id`"))?;
+    let trigger_id =
+        || text(payload, &["trigger_id"]).ok_or_else(|| bad("an interaction needs a `trigger_id`"));
+    match kind.as_str() {
+        "block_actions" => {
+            let action = payload
+                .get("actions")
+                .and_then(|actions| actions.get(0))
+                .ok_or_else(|| bad("block_actions needs an action"))?;
+            let action_id =
+                text(action, &["action_id"]).ok_or_else(|| bad("an action needs `action_id`"))?;
+            let message = text(payload, &["container", "channel_id"])
+                .zip(text(payload, &["container", "message_ts"]))
+                .map(|(channel, id)| MessageRef { channel, id });
+            Ok(Inbound::Interaction {
+                user,
+                interaction: Interaction::Pressed {
+                    action: action_of(&action_id).to_owned(),
+                    value: text(action, &["value"]).unwrap_or_default(),
+                },
+                trigger_id: trigger_id()?,
+                message,
+            })
+        }
+        "view_submission" => {
+            let view = payload
+                .get("view")
+                .ok_or_else(|| bad("view_submission needs a `view`"))?;
+            let answers = view
+                .get("state")
+                .and_then(|state| state.get("values"))
+                .map(view_answers)
+                .unwrap_or_default();
+            Ok(Inbound::Interaction {
+                user,
+                interaction: Interaction::Submitted {
+                    action: text(view, &["callback_id"]).unwrap_or_default(),
+                    value: text(view, &["private_metadata"]).unwrap_or_default(),
+                    answers,
+                },
+                trigger_id: trigger_id()?,
+                message: None,
+            })
+        }
+        other => Ok(Inbound::Ignored(format!("interaction `{other}`"))),
+    }
+}
+
+/// An Events API body (`/slack/events`), or a Socket Mode `events_api` payload.
+pub fn event(body: &Value) -> Result<Inbound, BadPayload> {
+    match text(body, &["type"]).as_deref() {
+        Some("url_verification") => Ok(Inbound::UrlVerification {
+            challenge: text(body, &["challenge"])
+                .ok_or_else(|| bad("url_verification needs a `challenge`"))?,
+        }),
+        Some("event_callback") => Ok(Inbound::Event {
+            event_id: text(body, &["event_id"])
+                .ok_or_else(|| bad("an event callback needs an `event_id`"))?,
+            kind: text(body, &["event", "type"]).unwrap_or_default(),
+        }),
+        Some(other) => Ok(Inbound::Ignored(format!("event `{other}`"))),
+        None => Err(bad("an event needs a `type`")),
+    }
+}
+
+#[cfg(test)]
+mod tests;
