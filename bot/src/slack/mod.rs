@@ -1,6 +1,8 @@
 //! The Slack adapter: Block Kit from the neutral model, the Web API client, request
 //! verification, and the two transports (Socket Mode and the HTTP Events API).
 //!
+//! - [`client`]: the Web API over a connector that takes `http://` or `https://`, with every
+//!   failure classified (retryable, fatal for a delivery, or the token refused).
 //! - [`inbound`]: what Slack sends (commands, interactions, events) translated, each with its
 //!   idempotency key.
 //! - [`render`]: [`rhythm_domain::chat::Message`] and [`rhythm_domain::chat::Form`] as Block
@@ -8,6 +10,7 @@
 //! - [`verify`]: request signatures checked on the raw body, in constant time, within five
 //!   minutes.
 
+pub mod client;
 pub mod inbound;
 pub mod render;
 pub mod verify;
