@@ -5,6 +5,7 @@
 //!   failure classified (retryable, fatal for a delivery, or the token refused).
 //! - [`inbound`]: what Slack sends (commands, interactions, events) translated, each with its
 //!   idempotency key.
+//! - [`messenger`]: deliveries as DMs, composed by the check-in workflow.
 //! - [`render`]: [`rhythm_domain::chat::Message`] and [`rhythm_domain::chat::Form`] as Block
 //!   Kit blocks and modal views, within Slack's limits.
 //! - [`verify`]: request signatures checked on the raw body, in constant time, within five
@@ -12,5 +13,6 @@
 
 pub mod client;
 pub mod inbound;
+pub mod messenger;
 pub mod render;
 pub mod verify;

@@ -1,0 +1,103 @@
+//! Deliveries to Slack: the workflow says what a delivery is (a check-in prompt, a nudge, an
+//! escalation), and this sends it as a DM to the person's Slack account, then records where
+//! the prompt landed so that answering it can update it.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use rhythm_domain::checkin::workflow::{Composed, compose};
+use rhythm_domain::people::Platform;
+use rhythm_domain::ports::{
+    CheckIns, Directory, Messenger, Outgoing, PeopleFilter, SendError, Sent,
+};
+
+use super::client::SlackApi;
+
+/// The platform name recorded with prompts sent here.
+pub const PLATFORM: &str = "slack";
+
+/// Sends deliveries as Slack DMs.
+pub struct SlackMessenger<S> {
+    api: SlackApi,
+    store: S,
+    /// DM channel by Slack user, so each person's DM is opened once per process.
+    dms: Mutex<HashMap<String, String>>,
+}
+
+impl<S> SlackMessenger<S> {
+    /// A messenger sending through `api`, reading the directory and check-ins from `store`.
+    pub fn new(api: SlackApi, store: S) -> Self {
+        Self {
+            api,
+            store,
+            dms: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn dm(&self, user: &str) -> Result<String, SendError> {
+        if let Some(channel) = self
+            .dms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(user)
+        {
+            return Ok(channel.clone());
+        }
+        let channel = self.api.open_dm(user).await?;
+        self.dms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(user.to_owned(), channel.clone());
+        Ok(channel)
+    }
+}
+
+fn storage(error: impl std::fmt::Display) -> SendError {
+    SendError::Retryable {
+        after: None,
+        reason: format!("the database: {error}"),
+    }
+}
+
+impl<S: CheckIns + Directory> Messenger for SlackMessenger<S> {
+    async fn send(&self, delivery: &Outgoing) -> Result<Sent, SendError> {
+        let filter = PeopleFilter {
+            id: Some(delivery.person),
+            ..PeopleFilter::default()
+        };
+        let person = self.store.people(&filter).await.map_err(storage)?;
+        let Some(user) = person.first().and_then(|person| {
+            person
+                .identities
+                .iter()
+                .find(|identity| identity.platform == Platform::Slack)
+                .map(|identity| identity.user_id.as_str().to_owned())
+        }) else {
+            return Err(SendError::Fatal {
+                reason: format!(
+                    "{} has no Slack account linked (run `rhythm slack sync`, or import a slack_user_id)",
+                    delivery.email
+                ),
+            });
+        };
+        let (message, checkin) = match compose(&self.store, delivery).await.map_err(storage)? {
+            Composed::Send { message, checkin } => (message, checkin),
+            Composed::Nothing => {
+                return Ok(Sent {
+                    message_id: "not-needed".to_owned(),
+                });
+            }
+        };
+        let channel = self.dm(&user).await?;
+        let at = self.api.post(&channel, &message).await?;
+        if let Some(checkin) = checkin {
+            // Sent already: failing to record where only costs the later "Checked in" edit.
+            if let Err(error) = self.store.set_prompt(checkin, PLATFORM, &at).await {
+                tracing::warn!(checkin.id = checkin.0, error = %error, "could not record a prompt");
+            }
+        }
+        Ok(Sent {
+            message_id: at.to_string(),
+        })
+    }
+}
