@@ -1,0 +1,317 @@
+//! Socket Mode: the websocket `apps.connections.open` points at.
+//!
+//! On connect the fake says `hello`. A test then sends envelopes (`events_api`,
+//! `interactive`, `slash_commands`) to the newest connection and waits for the client's ack
+//! `{"envelope_id": …, "payload": …}`; it can also ask the client to reconnect
+//! (`disconnect`) or cut the connection. Every ack is recorded.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse as _, Response};
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc, watch};
+
+use super::{FakeSlack, Shared};
+
+/// How long `send_envelope` waits for the ack. Slack itself retries after 3 seconds.
+const ACK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Between a `disconnect` and closing the socket, time for the client to open another.
+const DISCONNECT_GRACE: Duration = Duration::from_millis(100);
+
+/// Why an envelope got no answer.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SocketError {
+    /// No client is connected.
+    #[error("no Socket Mode connection is open")]
+    NotConnected,
+    /// The client did not ack in time.
+    #[error("no ack for envelope {envelope_id} within {ACK_TIMEOUT:?}")]
+    NoAck {
+        /// The envelope that went unanswered.
+        envelope_id: String,
+    },
+}
+
+/// What a connection's task sends next.
+#[derive(Debug)]
+enum Outgoing {
+    Text(String),
+    /// This text, then a close frame after a pause.
+    TextThenClose(String),
+    /// Drop the TCP connection without a close frame.
+    Abort,
+}
+
+/// The open connections, newest last, and the acks they sent.
+pub(crate) struct Sockets {
+    connections: Mutex<Vec<(usize, mpsc::UnboundedSender<Outgoing>)>>,
+    counts: watch::Sender<Counts>,
+    acks: Mutex<Vec<Value>>,
+    ack_feed: broadcast::Sender<Value>,
+    last_envelope_id: Mutex<Option<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    /// Connections open now.
+    open: usize,
+    /// Connections accepted since the start; also the newest connection's id.
+    accepted: usize,
+}
+
+impl Sockets {
+    pub(crate) fn new() -> Self {
+        Self {
+            connections: Mutex::new(Vec::new()),
+            counts: watch::Sender::new(Counts::default()),
+            acks: Mutex::new(Vec::new()),
+            ack_feed: broadcast::Sender::new(64),
+            last_envelope_id: Mutex::new(None),
+        }
+    }
+
+    /// Adds a connection; returns its id and how many are open with it.
+    fn register(&self, sender: mpsc::UnboundedSender<Outgoing>) -> (usize, usize) {
+        let mut connections = lock(&self.connections);
+        let id = self.counts.borrow().accepted + 1;
+        connections.push((id, sender));
+        let open = connections.len();
+        self.counts.send_replace(Counts { open, accepted: id });
+        (id, open)
+    }
+
+    fn unregister(&self, id: usize) {
+        let mut connections = lock(&self.connections);
+        connections.retain(|(other, _)| *other != id);
+        let open = connections.len();
+        self.counts.send_modify(|counts| counts.open = open);
+    }
+
+    async fn wait_for(&self, timeout: Duration, done: impl FnMut(&Counts) -> bool) -> bool {
+        let mut counts = self.counts.subscribe();
+        tokio::time::timeout(timeout, counts.wait_for(done))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    fn send_to_newest(&self, outgoing: Outgoing) -> Result<(), SocketError> {
+        let connections = lock(&self.connections);
+        let (_, sender) = connections.last().ok_or(SocketError::NotConnected)?;
+        sender.send(outgoing).map_err(|_| SocketError::NotConnected)
+    }
+
+    fn received(&self, text: &str) {
+        let Ok(frame) = serde_json::from_str::<Value>(text) else {
+            return;
+        };
+        if frame.get("envelope_id").is_some() {
+            lock(&self.acks).push(frame.clone());
+            // Nobody waiting is fine: the ack is recorded.
+            let _ = self.ack_feed.send(frame);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl FakeSlack {
+    /// How many Socket Mode connections are open now.
+    pub fn socket_connections(&self) -> usize {
+        self.shared.sockets.counts.borrow().open
+    }
+
+    /// How many Socket Mode connections were accepted since the start (reconnects count).
+    pub fn socket_connects(&self) -> usize {
+        self.shared.sockets.counts.borrow().accepted
+    }
+
+    /// Waits until at least one connection is open; `false` on timeout.
+    pub async fn wait_for_socket(&self, timeout: Duration) -> bool {
+        self.shared
+            .sockets
+            .wait_for(timeout, |counts| counts.open > 0)
+            .await
+    }
+
+    /// Waits until exactly `n` connections are open; `false` on timeout.
+    pub async fn wait_for_socket_count(&self, n: usize, timeout: Duration) -> bool {
+        self.shared
+            .sockets
+            .wait_for(timeout, |counts| counts.open == n)
+            .await
+    }
+
+    /// Waits until `n` connections have been accepted since the start, e.g. `2` for a
+    /// client's reconnect after [`FakeSlack::disconnect`]; `false` on timeout. Envelopes go
+    /// to the newest connection, so after this they reach the new one.
+    pub async fn wait_for_socket_connects(&self, n: usize, timeout: Duration) -> bool {
+        self.shared
+            .sockets
+            .wait_for(timeout, |counts| counts.accepted >= n)
+            .await
+    }
+
+    /// Sends an envelope of `kind` (`events_api`, `interactive`, `slash_commands`) with a
+    /// fresh envelope id to the newest connection and waits for its ack. Returns the ack's
+    /// `payload`, if it had one.
+    pub async fn send_envelope(
+        &self,
+        kind: &str,
+        payload: Value,
+        accepts_response_payload: bool,
+    ) -> Result<Option<Value>, SocketError> {
+        let number = self.state().next_number();
+        let envelope_id = format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            number.wrapping_mul(0x9E37_79B9),
+            number & 0xffff,
+            number & 0xfff,
+            (number >> 12) & 0xfff,
+            number
+        );
+        self.send_envelope_with_id(&envelope_id, kind, payload, accepts_response_payload, 0)
+            .await
+    }
+
+    /// Sends an envelope with a given id: with `retry_attempt > 0` it is Slack redelivering
+    /// an envelope it thinks went unacknowledged (`retry_reason: "timeout"`).
+    pub async fn send_envelope_with_id(
+        &self,
+        envelope_id: &str,
+        kind: &str,
+        payload: Value,
+        accepts_response_payload: bool,
+        retry_attempt: u32,
+    ) -> Result<Option<Value>, SocketError> {
+        let frame = json!({
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+            "retry_attempt": retry_attempt,
+            "retry_reason": if retry_attempt == 0 { "" } else { "timeout" },
+        });
+        let sockets = &self.shared.sockets;
+        let mut acks = sockets.ack_feed.subscribe();
+        sockets.send_to_newest(Outgoing::Text(frame.to_string()))?;
+        *lock(&sockets.last_envelope_id) = Some(envelope_id.to_owned());
+        let wait = async {
+            loop {
+                match acks.recv().await {
+                    Ok(ack) if ack["envelope_id"] == envelope_id => break Some(ack),
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break None,
+                }
+            }
+        };
+        let no_ack = || SocketError::NoAck {
+            envelope_id: envelope_id.to_owned(),
+        };
+        let ack = tokio::time::timeout(ACK_TIMEOUT, wait)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(no_ack)?;
+        Ok(ack
+            .get("payload")
+            .filter(|payload| !payload.is_null())
+            .cloned())
+    }
+
+    /// The id of the last envelope sent, to resend it with [`FakeSlack::send_envelope_with_id`].
+    pub fn last_envelope_id(&self) -> Option<String> {
+        lock(&self.shared.sockets.last_envelope_id).clone()
+    }
+
+    /// Every ack received, in order.
+    pub fn acks(&self) -> Vec<Value> {
+        lock(&self.shared.sockets.acks).clone()
+    }
+
+    /// Sends `{"type":"disconnect","reason":…}` to the newest connection (`refresh_requested`,
+    /// `warning`, `link_disabled`, `too_many_websockets`) and, except for `warning`, closes
+    /// it a moment later.
+    pub fn disconnect(&self, reason: &str) -> Result<(), SocketError> {
+        let frame = json!({
+            "type": "disconnect",
+            "reason": reason,
+            "debug_info": {"host": "applink-fake-1"},
+        });
+        let frame = frame.to_string();
+        let outgoing = if reason == "warning" {
+            Outgoing::Text(frame)
+        } else {
+            Outgoing::TextThenClose(frame)
+        };
+        self.shared.sockets.send_to_newest(outgoing)
+    }
+
+    /// Cuts the newest connection without a close frame, like a network failure.
+    pub fn drop_socket(&self) -> Result<(), SocketError> {
+        self.shared.sockets.send_to_newest(Outgoing::Abort)
+    }
+}
+
+/// `GET /socket?ticket=…`: the ticket must come from `apps.connections.open`, once.
+pub(crate) async fn upgrade(
+    State(shared): State<std::sync::Arc<Shared>>,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let ticket = query.get("ticket").map(String::as_str).unwrap_or_default();
+    if !shared.with_state(|state| state.tickets.remove(ticket)) {
+        return (StatusCode::UNAUTHORIZED, "invalid ticket").into_response();
+    }
+    upgrade.on_upgrade(move |socket| serve(shared, socket))
+}
+
+async fn serve(shared: std::sync::Arc<Shared>, mut socket: WebSocket) {
+    let (sender, mut outgoing) = mpsc::unbounded_channel();
+    let (id, connections) = shared.sockets.register(sender);
+    let hello = json!({
+        "type": "hello",
+        "num_connections": connections,
+        "debug_info": {"host": "applink-fake-1", "build_number": 1, "approximate_connection_time": 18060},
+        "connection_info": {"app_id": FakeSlack::APP_ID},
+    });
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_ok()
+    {
+        loop {
+            tokio::select! {
+                () = shared.shutdown.cancelled() => break,
+                next = outgoing.recv() => match next {
+                    Some(Outgoing::Text(text)) => {
+                        if socket.send(Message::Text(text.into())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Outgoing::TextThenClose(text)) => {
+                        let _ = socket.send(Message::Text(text.into())).await;
+                        tokio::time::sleep(DISCONNECT_GRACE).await;
+                        let frame = CloseFrame { code: close_code::NORMAL, reason: "".into() };
+                        let _ = socket.send(Message::Close(Some(frame))).await;
+                        break;
+                    }
+                    Some(Outgoing::Abort) | None => break,
+                },
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Text(text))) => shared.sockets.received(text.as_str()),
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                    Some(Ok(_)) => {}
+                },
+            }
+        }
+    }
+    shared.sockets.unregister(id);
+}
