@@ -1,0 +1,3 @@
+//! The Slack adapter against the fake Slack on 127.0.0.1 and a real database.
+
+mod messenger;
