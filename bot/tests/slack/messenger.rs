@@ -104,7 +104,10 @@ async fn each_person_gets_the_prompt_as_a_dm_and_it_is_recorded_for_updates() {
     for action in ["checkin:start", "checkin:snooze", "checkin:skip"] {
         assert!(blocks.contains(action), "{action} in {blocks}");
     }
-    let checkin = rhythm_domain::ports::CheckInId(db.count("SELECT MIN(id) FROM checkins").await);
+    let checkin = rhythm_domain::ports::CheckInId(db.count(
+            "SELECT c.id FROM checkins c JOIN people p ON p.id = c.person_id WHERE p.email = 'p0@x.com'",
+        )
+        .await);
     let stored = db.store.checkin(checkin).await.unwrap().unwrap();
     let (platform, at) = stored.prompt.expect("the prompt is recorded");
     assert_eq!(platform, "slack");
