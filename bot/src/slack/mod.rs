@@ -3,6 +3,8 @@
 //!
 //! - [`client`]: the Web API over a connector that takes `http://` or `https://`, with every
 //!   failure classified (retryable, fatal for a delivery, or the token refused).
+//! - [`handler`]: one handler for both transports: translate, call the workflow, render;
+//!   each command, interaction and event handled once.
 //! - [`inbound`]: what Slack sends (commands, interactions, events) translated, each with its
 //!   idempotency key.
 //! - [`messenger`]: deliveries as DMs, composed by the check-in workflow.
@@ -12,6 +14,7 @@
 //!   minutes.
 
 pub mod client;
+pub mod handler;
 pub mod inbound;
 pub mod messenger;
 pub mod render;

@@ -1,3 +1,5 @@
 //! The Slack adapter against the fake Slack on 127.0.0.1 and a real database.
 
+mod handler;
 mod messenger;
+mod support;

@@ -208,7 +208,7 @@ pub fn submission_of(view: &Value, user_id: &str, values: &[(&str, &str, ValueKi
         "user": user(user_id),
         "api_app_id": FakeSlack::APP_ID,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": "1700000002.000000.viewsubmission",
+        "trigger_id": next_trigger_id("viewsubmission"),
         "view": view,
         "response_urls": [],
         "is_enterprise_install": false,
@@ -292,4 +292,12 @@ pub fn signed_headers(
         ("X-Slack-Request-Timestamp", timestamp.to_string()),
         ("X-Slack-Signature", sign(signing_secret, timestamp, body)),
     ]
+}
+
+/// A trigger id never handed out before in this process: Slack gives each interaction its
+/// own, and Rhythm keys idempotency on it.
+fn next_trigger_id(kind: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("1700000002.{n:06}.{kind}")
 }
