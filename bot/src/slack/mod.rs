@@ -5,6 +5,8 @@
 //!   failure classified (retryable, fatal for a delivery, or the token refused).
 //! - [`handler`]: one handler for both transports: translate, call the workflow, render;
 //!   each command, interaction and event handled once.
+//! - [`http`]: the HTTP Events API routes: signature first, 1 MB at most, answer after
+//!   commit.
 //! - [`inbound`]: what Slack sends (commands, interactions, events) translated, each with its
 //!   idempotency key.
 //! - [`messenger`]: deliveries as DMs, composed by the check-in workflow.
@@ -15,6 +17,7 @@
 
 pub mod client;
 pub mod handler;
+pub mod http;
 pub mod inbound;
 pub mod messenger;
 pub mod render;
