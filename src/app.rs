@@ -7,15 +7,23 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rhythm_bot::console::ConsoleMessenger;
+use rhythm_bot::slack::client::SlackApi;
+use rhythm_bot::slack::handler::SlackHandler;
+use rhythm_bot::slack::http::{SlackHttp, routes as slack_routes};
+use rhythm_bot::slack::messenger::SlackMessenger;
+use rhythm_bot::slack::verify::Verifier;
 use rhythm_domain::clock::{Clock, SystemClock};
+use rhythm_domain::ports::Messenger;
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::maintenance::Maintenance;
+use rhythm_scheduler::pace::{Limits, Paced};
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::{ConnectOptions, Store, redact};
+use secrecy::ExposeSecret as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{SchedulerSettings, Settings};
+use crate::config::{SchedulerSettings, Secrets, Settings, SlackMode};
 use crate::http::{AppState, router};
 use crate::telemetry;
 
@@ -26,6 +34,16 @@ pub struct App {
     store: Store,
     shutdown_grace: Duration,
     scheduler: SchedulerSettings,
+    slack: Option<Slack>,
+}
+
+/// Slack, when `SLACK_BOT_TOKEN` is set.
+struct Slack {
+    api: SlackApi,
+    limits: Limits,
+    /// The HTTP Events API's routes, when `[slack] mode = "http"` and the signing secret is
+    /// set.
+    verifier: Option<Verifier>,
 }
 
 impl App {
@@ -48,7 +66,38 @@ impl App {
             store,
             shutdown_grace: settings.http.shutdown_grace.as_std(),
             scheduler: settings.scheduler.clone(),
+            slack: None,
         })
+    }
+
+    /// Connects the chat platforms whose secrets are set: with `SLACK_BOT_TOKEN`, deliveries
+    /// go to Slack as DMs instead of the console, and in `[slack] mode = "http"` the Events
+    /// API routes are served (with `SLACK_SIGNING_SECRET`).
+    pub fn with_platforms(mut self, settings: &Settings, secrets: &Secrets) -> Self {
+        let Some(token) = &secrets.slack_bot_token else {
+            return self;
+        };
+        let verifier = match (settings.slack.mode, &secrets.slack_signing_secret) {
+            (SlackMode::Http, Some(secret)) => Some(Verifier::new(secret.expose_secret())),
+            (SlackMode::Http, None) => {
+                tracing::error!(
+                    "[slack] mode is \"http\" but SLACK_SIGNING_SECRET is not set: Slack's requests cannot be verified, so /slack/* is not served"
+                );
+                None
+            }
+            (SlackMode::Socket, _) => {
+                tracing::warn!(
+                    "Slack Socket Mode is not built yet: set [slack] mode = \"http\" to receive Slack's events; deliveries are sent either way"
+                );
+                None
+            }
+        };
+        self.slack = Some(Slack {
+            api: SlackApi::new(settings.slack.api_url.as_str(), token.expose_secret()),
+            limits: settings.slack.limits(),
+            verifier,
+        });
+        self
     }
 
     /// The address the HTTP server is bound to.
@@ -74,7 +123,22 @@ impl App {
             store: self.store.clone(),
             metrics,
         };
-        let server = axum::serve(self.listener, router(state))
+        let mut routes = router(state);
+        if let Some(Slack {
+            api,
+            verifier: Some(verifier),
+            ..
+        }) = &self.slack
+        {
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::clone(&clock));
+            routes = routes.merge(slack_routes(Arc::new(SlackHttp::new(
+                handler,
+                verifier.clone(),
+                clock,
+            ))));
+        }
+        let server = axum::serve(self.listener, routes)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned());
         let grace = self.shutdown_grace;
         let forced = async {
@@ -99,13 +163,35 @@ impl App {
         Ok(())
     }
 
-    /// Starts the planner and the dispatcher. Until a chat platform is configured, the
-    /// dispatcher prints deliveries to the console.
+    /// Starts the planner and the dispatcher: deliveries go to Slack when it is connected,
+    /// else to the console.
     fn spawn_scheduler(&self, shutdown: &CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        match &self.slack {
+            Some(slack) => {
+                tracing::info!("scheduler started; deliveries go to Slack");
+                let messenger = SlackMessenger::new(slack.api.clone(), self.store.clone());
+                let paced = Paced::new(messenger, slack.limits, Arc::clone(&clock));
+                self.spawn_with(paced, clock, shutdown)
+            }
+            None => {
+                tracing::info!(
+                    "scheduler started; no chat platform is connected, so deliveries are printed to the console"
+                );
+                self.spawn_with(ConsoleMessenger::stdout(), clock, shutdown)
+            }
+        }
+    }
+
+    fn spawn_with<M: Messenger + 'static>(
+        &self,
+        messenger: M,
+        clock: Arc<dyn Clock>,
+        shutdown: &CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
         let dispatcher = Dispatcher::new(
             self.store.clone(),
-            ConsoleMessenger::stdout(),
+            messenger,
             Arc::clone(&clock),
             DispatchSettings {
                 lease: self.scheduler.lease.as_std(),
@@ -116,9 +202,6 @@ impl App {
         );
         let planner = Planner::new(self.store.clone(), clock, self.scheduler.planner_batch)
             .notify_when_planned(dispatcher.waker());
-        tracing::info!(
-            "scheduler started; no chat platform is connected yet, so deliveries are printed to the console"
-        );
         vec![
             tokio::spawn(planner.run(shutdown.clone())),
             tokio::spawn(dispatcher.run(DISPATCH_POLL, shutdown.clone())),

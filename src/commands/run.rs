@@ -10,7 +10,9 @@ use crate::error::CliError;
 
 /// Migrates, serves, and stops cleanly on SIGINT or SIGTERM.
 pub(super) async fn run(config: &Config) -> Result<(), CliError> {
-    let app = App::build(&config.settings).await?;
+    let app = App::build(&config.settings)
+        .await?
+        .with_platforms(&config.settings, &config.secrets);
     tracing::info!(
         http.address = %app.address(),
         database = %redact(&config.settings.database.url),
