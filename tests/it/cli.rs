@@ -17,7 +17,7 @@ async fn migrate_reports_what_it_applied_and_is_safe_to_repeat() {
     assert!(
         first
             .stdout
-            .contains("Applied 3 migration(s): 0001_directory, 0002_schedules, 0003_outbox."),
+            .contains("Applied 4 migration(s): 0001_directory, 0002_schedules, 0003_outbox, 0004_checkins."),
         "{}",
         first.stdout
     );
@@ -35,7 +35,7 @@ async fn doctor_passes_on_a_migrated_database_without_platforms() {
     let run = rhythm.run(&["doctor"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
-        run.stdout.contains("ok    migrations  all 3 applied"),
+        run.stdout.contains("ok    migrations  all 4 applied"),
         "{}",
         run.stdout
     );
