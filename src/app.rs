@@ -44,6 +44,8 @@ struct Slack {
     /// The HTTP Events API's routes, when `[slack] mode = "http"` and the signing secret is
     /// set.
     verifier: Option<Verifier>,
+    /// The app-level token, when `[slack] mode = "socket"`.
+    app_token: Option<String>,
 }
 
 impl App {
@@ -72,7 +74,8 @@ impl App {
 
     /// Connects the chat platforms whose secrets are set: with `SLACK_BOT_TOKEN`, deliveries
     /// go to Slack as DMs instead of the console, and in `[slack] mode = "http"` the Events
-    /// API routes are served (with `SLACK_SIGNING_SECRET`).
+    /// API routes are served (with `SLACK_SIGNING_SECRET`), in `"socket"` mode Socket Mode
+    /// is opened (with `SLACK_APP_TOKEN`).
     pub fn with_platforms(mut self, settings: &Settings, secrets: &Secrets) -> Self {
         let Some(token) = &secrets.slack_bot_token else {
             return self;
@@ -85,17 +88,23 @@ impl App {
                 );
                 None
             }
-            (SlackMode::Socket, _) => {
-                tracing::warn!(
-                    "Slack Socket Mode is not built yet: set [slack] mode = \"http\" to receive Slack's events; deliveries are sent either way"
+            (SlackMode::Socket, _) => None,
+        };
+        let app_token = match (settings.slack.mode, &secrets.slack_app_token) {
+            (SlackMode::Socket, Some(token)) => Some(token.expose_secret().to_owned()),
+            (SlackMode::Socket, None) => {
+                tracing::error!(
+                    "[slack] mode is \"socket\" but SLACK_APP_TOKEN is not set: no events will arrive from Slack (deliveries are sent)"
                 );
                 None
             }
+            (SlackMode::Http, _) => None,
         };
         self.slack = Some(Slack {
             api: SlackApi::new(settings.slack.api_url.as_str(), token.expose_secret()),
             limits: settings.slack.limits(),
             verifier,
+            app_token,
         });
         self
     }
@@ -123,6 +132,21 @@ impl App {
             store: self.store.clone(),
             metrics,
         };
+        let mut listeners = Vec::new();
+        if let Some(Slack {
+            api,
+            app_token: Some(token),
+            ..
+        }) = &self.slack
+        {
+            let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::new(SystemClock));
+            listeners.push(tokio::spawn(rhythm_bot::slack::socket::run(
+                api.clone(),
+                token.clone(),
+                handler,
+                shutdown.clone(),
+            )));
+        }
         let mut routes = router(state);
         if let Some(Slack {
             api,
@@ -153,7 +177,7 @@ impl App {
         if let Err(error) = housekeeping.shutdown().await {
             tracing::warn!(error = %error, "housekeeping did not stop cleanly");
         }
-        for task in scheduler {
+        for task in scheduler.into_iter().chain(listeners) {
             if let Err(error) = task.await {
                 tracing::error!(error = %error, "a scheduler task panicked");
             }

@@ -233,6 +233,19 @@ impl SlackApi {
             .map(drop)
     }
 
+    /// A Socket Mode websocket URL, asked for with the app-level token (`xapp-…`).
+    pub async fn socket_url(&self, app_token: &str) -> Result<String, ApiError> {
+        let token = SlackApiToken::new(app_token.into());
+        let session = self.client.open_session(&token);
+        let opened = self
+            .call(
+                "apps.connections.open",
+                session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()),
+            )
+            .await?;
+        Ok(opened.url.0.to_string())
+    }
+
     /// Every member of the workspace, a page of 200 at a time.
     pub async fn users(&self) -> Result<Vec<SlackUser>, ApiError> {
         let session = self.client.open_session(&self.token);

@@ -103,6 +103,20 @@ pub fn command_form(body: &[u8]) -> Result<Inbound, BadPayload> {
     })
 }
 
+/// A slash command as Socket Mode carries it: the form's fields as a JSON object.
+pub fn command_json(payload: &Value) -> Result<Inbound, BadPayload> {
+    let field = |name: &str| {
+        text(payload, &[name]).ok_or_else(|| bad(format!("a slash command needs `{name}`")))
+    };
+    Ok(Inbound::Command {
+        user: field("user_id")?,
+        command: field("command")?,
+        text: text(payload, &["text"]).unwrap_or_default(),
+        trigger_id: field("trigger_id")?,
+        channel: text(payload, &["channel_id"]),
+    })
+}
+
 /// An interaction's form body (`/slack/interactions`): `payload=<JSON>`.
 pub fn interaction_form(body: &[u8]) -> Result<Inbound, BadPayload> {
     let payload = url::form_urlencoded::parse(body)

@@ -12,6 +12,7 @@
 //! - [`messenger`]: deliveries as DMs, composed by the check-in workflow.
 //! - [`render`]: [`rhythm_domain::chat::Message`] and [`rhythm_domain::chat::Form`] as Block
 //!   Kit blocks and modal views, within Slack's limits.
+//! - [`socket`]: Socket Mode: envelopes acked after commit, reconnecting as Slack asks.
 //! - [`verify`]: request signatures checked on the raw body, in constant time, within five
 //!   minutes.
 
@@ -21,4 +22,5 @@ pub mod http;
 pub mod inbound;
 pub mod messenger;
 pub mod render;
+pub mod socket;
 pub mod verify;

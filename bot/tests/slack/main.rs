@@ -3,4 +3,5 @@
 mod handler;
 mod http;
 mod messenger;
+mod socket;
 mod support;
