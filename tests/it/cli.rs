@@ -15,9 +15,9 @@ async fn migrate_reports_what_it_applied_and_is_safe_to_repeat() {
     let first = rhythm.run(&["migrate"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(
-        first
-            .stdout
-            .contains("Applied 4 migration(s): 0001_directory, 0002_schedules, 0003_outbox, 0004_checkins."),
+        first.stdout.contains(
+            "Applied 4 migration(s): 0001_directory, 0002_schedules, 0003_outbox, 0004_checkins."
+        ),
         "{}",
         first.stdout
     );
