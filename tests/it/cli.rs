@@ -242,7 +242,7 @@ async fn run_fires_a_due_schedule_and_prints_it_to_the_console() {
 }
 
 /// Reads `rhythm run`'s JSON logs until it says where it listens; keeps draining them after.
-fn listening_address(stderr: std::process::ChildStderr) -> String {
+pub(crate) fn listening_address(stderr: std::process::ChildStderr) -> String {
     let (address_tx, address_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {

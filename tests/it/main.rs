@@ -7,4 +7,5 @@ mod config;
 mod crash;
 mod import;
 mod schedule;
+mod slack;
 mod support;
