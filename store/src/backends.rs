@@ -220,6 +220,10 @@ impl CheckIns for Store {
     ) -> Result<bool, StoreError> {
         on_backend!(self, store => store.first_seen(platform, key, at).await)
     }
+
+    async fn forget_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
+        on_backend!(self, store => store.forget_seen(platform, key).await)
+    }
 }
 
 impl PersonSettings for Store {

@@ -49,15 +49,31 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
         Self { api, store, clock }
     }
 
-    /// Handles `inbound` once; a repeat of its key is acknowledged and ignored.
+    /// Handles `inbound` once; a repeat of its key is acknowledged and ignored. If handling
+    /// fails, the key is forgotten, so that Slack's retry is handled.
     pub async fn handle(&self, inbound: Inbound) -> Result<Ack, StoreError> {
-        let now = self.clock.now();
-        if let Some(key) = inbound.key()
-            && !self.store.first_seen(PLATFORM, key, now).await?
+        let key = inbound.key().map(str::to_owned);
+        if let Some(key) = &key
+            && !self
+                .store
+                .first_seen(PLATFORM, key, self.clock.now())
+                .await?
         {
-            tracing::info!(slack.key = key, "a repeat of something already handled");
+            tracing::info!(slack.key = %key, "a repeat of something already handled");
             return Ok(Ack::Empty);
         }
+        let handled = self.handle_new(inbound).await;
+        if handled.is_err()
+            && let Some(key) = &key
+            && let Err(error) = self.store.forget_seen(PLATFORM, key).await
+        {
+            tracing::warn!(error = %error, "could not forget a failed event; its retry will be ignored");
+        }
+        handled
+    }
+
+    async fn handle_new(&self, inbound: Inbound) -> Result<Ack, StoreError> {
+        let now = self.clock.now();
         match inbound {
             Inbound::UrlVerification { challenge } => Ok(Ack::Challenge(challenge)),
             Inbound::Event { .. } | Inbound::Ignored(_) => Ok(Ack::Empty),

@@ -183,4 +183,12 @@ pub trait CheckIns: Send + Sync {
         key: &str,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Forgets an inbound event whose handling failed, so that the platform's retry of it
+    /// is handled rather than ignored.
+    fn forget_seen(
+        &self,
+        platform: &str,
+        key: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

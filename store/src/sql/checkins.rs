@@ -286,4 +286,14 @@ impl CheckIns for SqlStore {
         .map_err(classify("recording an inbound event"))?;
         Ok(result.rows_affected() == 1)
     }
+
+    async fn forget_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM inbound_events WHERE platform = $1 AND event_key = $2")
+            .bind(platform)
+            .bind(key)
+            .execute(&mut *self.connection().await?)
+            .await
+            .map_err(classify("forgetting an inbound event"))?;
+        Ok(())
+    }
 }

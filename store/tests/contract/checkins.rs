@@ -132,6 +132,11 @@ async fn an_inbound_event_is_seen_once_per_platform() {
     assert!(db.store.first_seen("slack", "Ev1", now).await.unwrap());
     assert!(!db.store.first_seen("slack", "Ev1", now).await.unwrap());
     assert!(db.store.first_seen("discord", "Ev1", now).await.unwrap());
+    db.store.forget_seen("slack", "Ev1").await.unwrap();
+    assert!(
+        db.store.first_seen("slack", "Ev1", now).await.unwrap(),
+        "a failed event, forgotten, is handled when it comes again"
+    );
 }
 
 #[tokio::test]
