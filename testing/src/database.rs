@@ -14,6 +14,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use rhythm_domain::clock::ManualClock;
+use rhythm_domain::import::{ImportOptions, import_people};
+use rhythm_domain::people::Timezone;
+use rhythm_domain::ports::Commit;
 use rhythm_store::{ConnectOptions, Store};
 use sqlx::Connection as _;
 use tempfile::TempDir;
@@ -107,6 +110,25 @@ impl TestDb {
     /// This database's backend.
     pub fn backend_of(&self) -> TestBackend {
         self.backend
+    }
+
+    /// Imports the people of `csv` (UTC where a row names no zone); panics if the file is
+    /// refused, since a test's own data should always import.
+    pub async fn import(&self, csv: &str) {
+        let options = ImportOptions {
+            default_timezone: Timezone::UTC,
+            deactivate_missing: false,
+        };
+        import_people(
+            &self.store,
+            csv.as_bytes(),
+            &options,
+            Commit::Write,
+            "test",
+            &|_, _| {},
+        )
+        .await
+        .unwrap_or_else(|error| panic!("the test's people import: {error:?}"));
     }
 
     /// The single number `sql` returns (a `COUNT(*)`, say), for assertions on what was

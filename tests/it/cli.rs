@@ -128,16 +128,11 @@ async fn run_serves_health_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(ready.status(), 200);
 
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "rhythm exits cleanly on SIGTERM");
+    assert_eq!(
+        crate::support::terminate(child).await,
+        Some(0),
+        "rhythm exits cleanly on SIGTERM"
+    );
 }
 
 /// The zone where it is now about noon, so that quiet hours never hold the test's delivery.
@@ -226,15 +221,7 @@ async fn run_fires_a_due_schedule_and_prints_it_to_the_console() {
         assert!(metrics.contains(line), "`{line}` missing from:\n{metrics}");
     }
 
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(crate::support::terminate(child).await, Some(0));
     assert_eq!(
         rhythm.db.count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND message_id LIKE 'console-%'").await,
         1

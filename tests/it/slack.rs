@@ -71,15 +71,7 @@ async fn run_sends_the_check_in_to_slack_and_answers_signed_commands() {
     assert_eq!(response.status().as_u16(), 200);
     assert!(response.text().await.unwrap().contains("/checkin"));
 
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(crate::support::terminate(child).await, Some(0));
     assert_eq!(
         rhythm
             .db

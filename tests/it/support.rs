@@ -92,3 +92,17 @@ impl Rhythm {
 pub(crate) fn path_str(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 temporary path")
 }
+
+/// Sends SIGTERM to `child` and waits for it; its exit code.
+pub(crate) async fn terminate(mut child: std::process::Child) -> Option<i32> {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success(), "SIGTERM is delivered");
+    tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("the wait does not panic")
+        .expect("the child is waited for")
+        .code()
+}

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodRouter, post};
 use rhythm_domain::clock::Clock;
 use rhythm_domain::ports::{CheckIns, Directory, PersonSettings};
 
@@ -46,57 +46,34 @@ where
     S: CheckIns + Directory + PersonSettings + 'static,
 {
     Router::new()
-        .route("/slack/events", post(events::<S>))
-        .route("/slack/interactions", post(interactions::<S>))
-        .route("/slack/commands", post(commands::<S>))
+        .route("/slack/events", route(inbound::event_body))
+        .route("/slack/interactions", route(inbound::interaction_form))
+        .route("/slack/commands", route(inbound::command_form))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(slack)
 }
 
-async fn events<S>(
-    State(slack): State<Arc<SlackHttp<S>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response
+/// A `POST` route reading its body with `parse`.
+fn route<S>(parse: Parse) -> MethodRouter<Arc<SlackHttp<S>>>
 where
-    S: CheckIns + Directory + PersonSettings,
+    S: CheckIns + Directory + PersonSettings + 'static,
 {
-    receive(&slack, &headers, &body, |body| {
-        let json = serde_json::from_slice(body)
-            .map_err(|error| BadPayload(format!("the body is not JSON: {error}")))?;
-        inbound::event(&json)
-    })
-    .await
+    post(
+        move |State(slack): State<Arc<SlackHttp<S>>>, headers: HeaderMap, body: Bytes| async move {
+            receive(&slack, &headers, &body, parse).await
+        },
+    )
 }
 
-async fn interactions<S>(
-    State(slack): State<Arc<SlackHttp<S>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response
-where
-    S: CheckIns + Directory + PersonSettings,
-{
-    receive(&slack, &headers, &body, inbound::interaction_form).await
-}
-
-async fn commands<S>(
-    State(slack): State<Arc<SlackHttp<S>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response
-where
-    S: CheckIns + Directory + PersonSettings,
-{
-    receive(&slack, &headers, &body, inbound::command_form).await
-}
+/// How a route reads its body.
+type Parse = fn(&[u8]) -> Result<Inbound, BadPayload>;
 
 /// Verify, then parse, then handle, then answer.
 async fn receive<S>(
     slack: &SlackHttp<S>,
     headers: &HeaderMap,
     body: &[u8],
-    parse: impl FnOnce(&[u8]) -> Result<Inbound, BadPayload>,
+    parse: Parse,
 ) -> Response
 where
     S: CheckIns + Directory + PersonSettings,

@@ -180,7 +180,14 @@ pub fn interaction(payload: &Value) -> Result<Inbound, BadPayload> {
     }
 }
 
-/// An Events API body (`/slack/events`), or a Socket Mode `events_api` payload.
+/// An Events API request's raw body (`/slack/events`).
+pub fn event_body(body: &[u8]) -> Result<Inbound, BadPayload> {
+    let json = serde_json::from_slice(body)
+        .map_err(|error| bad(format!("the body is not JSON: {error}")))?;
+    event(&json)
+}
+
+/// An Events API body, or a Socket Mode `events_api` payload.
 pub fn event(body: &Value) -> Result<Inbound, BadPayload> {
     match text(body, &["type"]).as_deref() {
         Some("url_verification") => Ok(Inbound::UrlVerification {

@@ -7,8 +7,6 @@ use chrono::Duration;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::messenger::SlackMessenger;
 use rhythm_domain::clock::Clock as _;
-use rhythm_domain::import::{ImportOptions, import_people};
-use rhythm_domain::people::Timezone;
 use rhythm_domain::ports::Commit;
 use rhythm_domain::schedule::Policy;
 use rhythm_scheduler::admin::{Change, apply_policy};
@@ -37,20 +35,7 @@ pub(crate) async fn org(n: usize, slack: &FakeSlack) -> TestDb {
         ));
     }
     csv.push_str("nobody@x.com,No Slack,UTC,\n");
-    let options = ImportOptions {
-        default_timezone: Timezone::UTC,
-        deactivate_missing: false,
-    };
-    import_people(
-        &db.store,
-        csv.as_bytes(),
-        &options,
-        Commit::Write,
-        "test",
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    db.import(&csv).await;
     let policy = Policy::parse(
         "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
          timezone = \"UTC\"\naudience = \"everyone\"\n",

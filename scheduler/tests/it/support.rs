@@ -1,8 +1,6 @@
 //! A database with people and a schedule, as the planner and dispatcher tests need it.
 
 use rhythm_domain::clock::Clock as _;
-use rhythm_domain::import::{ImportOptions, import_people};
-use rhythm_domain::people::Timezone;
 use rhythm_domain::ports::Commit;
 use rhythm_domain::schedule::Policy;
 use rhythm_scheduler::admin::{Change, apply_policy};
@@ -12,20 +10,7 @@ use rhythm_testing::TestDb;
 /// everyone, given by its other policy keys, applied at the test clock's start.
 pub(crate) async fn with_people_and_schedule(people_csv: &str, keys: &str) -> TestDb {
     let db = TestDb::new().await;
-    let options = ImportOptions {
-        default_timezone: Timezone::UTC,
-        deactivate_missing: false,
-    };
-    import_people(
-        &db.store,
-        people_csv.as_bytes(),
-        &options,
-        Commit::Write,
-        "test",
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    db.import(people_csv).await;
     let policy = Policy::parse(&format!(
         "[[schedule]]\nname = \"S\"\naudience = \"everyone\"\n{keys}"
     ))

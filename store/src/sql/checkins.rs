@@ -16,8 +16,19 @@ use crate::error::classify;
 
 type Connection = <Db as sqlx::Database>::Connection;
 
-const COLUMNS: &str = "id, person_id, schedule_key, occurrence_id, local_date, template, status, \
-     answers, opened_at, closes_at, submitted_at, late, prompt_ref, prompt_platform";
+/// A check-in query: every column, and the condition given.
+macro_rules! select {
+    ($condition:literal) => {
+        concat!(
+            "SELECT id, person_id, schedule_key, occurrence_id, local_date, template, status, \
+             answers, opened_at, closes_at, submitted_at, late, prompt_ref, prompt_platform \
+             FROM checkins WHERE ",
+            $condition
+        )
+    };
+}
+
+type CheckInQuery<'q> = sqlx::query::QueryAs<'q, Db, CheckInRow, <Db as sqlx::Database>::Arguments>;
 
 #[derive(sqlx::FromRow)]
 struct CheckInRow {
@@ -68,16 +79,11 @@ impl CheckInRow {
     }
 }
 
+/// The check-in `query` finds, if any.
 async fn one(
     conn: &mut Connection,
-    sql: &str,
-    binds: (i64, Option<String>),
+    query: CheckInQuery<'_>,
 ) -> Result<Option<CheckIn>, StoreError> {
-    let mut query = sqlx::query_as::<_, CheckInRow>(sqlx::AssertSqlSafe(sql.to_owned()));
-    query = query.bind(binds.0);
-    if let Some(second) = binds.1 {
-        query = query.bind(second);
-    }
     let row = query
         .fetch_optional(&mut *conn)
         .await
@@ -88,12 +94,7 @@ async fn one(
 }
 
 async fn by_id(conn: &mut Connection, id: CheckInId) -> Result<Option<CheckIn>, StoreError> {
-    one(
-        conn,
-        &format!("SELECT {COLUMNS} FROM checkins WHERE id = $1"),
-        (id.0, None),
-    )
-    .await
+    one(conn, sqlx::query_as(select!("id = $1")).bind(id.0)).await
 }
 
 impl SqlStore {
@@ -122,11 +123,13 @@ impl CheckIns for SqlStore {
         .execute(&mut *conn)
         .await
         .map_err(classify("opening a check-in"))?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM checkins WHERE person_id = $1 AND schedule_key = {schedule_key} \
-             AND local_date = $2"
-        );
-        one(&mut conn, &sql, (new.person.0, Some(date)))
+        let query = sqlx::query_as(select!(
+            "person_id = $1 AND schedule_key = $2 AND local_date = $3"
+        ))
+        .bind(new.person.0)
+        .bind(schedule_key)
+        .bind(date);
+        one(&mut conn, query)
             .await?
             .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("the check-in just opened")))
     }
@@ -140,12 +143,12 @@ impl CheckIns for SqlStore {
         person: PersonId,
         date: NaiveDate,
     ) -> Result<Option<CheckIn>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM checkins WHERE person_id = $1 AND local_date = $2 \
-             ORDER BY opened_at DESC, id DESC LIMIT 1"
-        );
-        let date = date.format("%Y-%m-%d").to_string();
-        one(&mut *self.connection().await?, &sql, (person.0, Some(date))).await
+        let query = sqlx::query_as(select!(
+            "person_id = $1 AND local_date = $2 ORDER BY opened_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(person.0)
+        .bind(date.format("%Y-%m-%d").to_string());
+        one(&mut *self.connection().await?, query).await
     }
 
     async fn submit_checkin(

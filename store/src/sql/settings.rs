@@ -6,8 +6,31 @@ use rhythm_domain::ports::{AuditEntry, PersonSettings, StoreError};
 use rhythm_domain::schedule::OutOfOffice;
 
 use super::store::SqlStore;
-use super::{BEGIN_WRITE, audit};
+use super::{BEGIN_WRITE, Db, audit};
 use crate::error::classify;
+
+type Transaction = sqlx::Transaction<'static, Db>;
+
+impl SqlStore {
+    async fn begin_write(&self, what: &'static str) -> Result<Transaction, StoreError> {
+        self.pool()
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(classify(what))
+    }
+}
+
+/// Writes `entry` to the audit log in `tx`, and commits the change with it.
+async fn commit_audited(
+    mut tx: Transaction,
+    entry: &AuditEntry,
+    now: i64,
+) -> Result<(), StoreError> {
+    audit::write(&mut tx, entry, now).await?;
+    tx.commit()
+        .await
+        .map_err(classify("committing a person's setting"))
+}
 
 impl PersonSettings for SqlStore {
     async fn set_timezone(
@@ -17,11 +40,7 @@ impl PersonSettings for SqlStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let now = self.now().timestamp_millis();
-        let mut tx = self
-            .pool()
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting a time zone change"))?;
+        let mut tx = self.begin_write("starting a time zone change").await?;
         sqlx::query("UPDATE people SET timezone = $1, updated_at = $2 WHERE id = $3")
             .bind(zone.as_str())
             .bind(now)
@@ -44,10 +63,7 @@ impl PersonSettings for SqlStore {
             action: "person.timezone".to_owned(),
             details: serde_json::json!({ "person_id": person.0, "timezone": zone.as_str() }),
         };
-        audit::write(&mut tx, &entry, now).await?;
-        tx.commit()
-            .await
-            .map_err(classify("committing a time zone change"))
+        commit_audited(tx, &entry, now).await
     }
 
     async fn add_out_of_office(
@@ -57,11 +73,7 @@ impl PersonSettings for SqlStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let now = self.now().timestamp_millis();
-        let mut tx = self
-            .pool()
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting an out-of-office change"))?;
+        let mut tx = self.begin_write("starting an out-of-office change").await?;
         let (from, to) = (away.from.to_string(), away.to.to_string());
         sqlx::query(
             "INSERT INTO out_of_office (person_id, from_date, to_date) VALUES ($1, $2, $3) \
@@ -78,9 +90,6 @@ impl PersonSettings for SqlStore {
             action: "person.out_of_office".to_owned(),
             details: serde_json::json!({ "person_id": person.0, "from": from, "to": to }),
         };
-        audit::write(&mut tx, &entry, now).await?;
-        tx.commit()
-            .await
-            .map_err(classify("committing an out-of-office change"))
+        commit_audited(tx, &entry, now).await
     }
 }

@@ -6,27 +6,13 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::clock::Clock as _;
-use rhythm_domain::import::{ImportOptions, import_people};
-use rhythm_domain::people::{PersonId, Timezone};
-use rhythm_domain::ports::{CheckInStatus, CheckIns, Commit, MessageRef, NewCheckIn, Submission};
+use rhythm_domain::people::PersonId;
+use rhythm_domain::ports::{CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission};
 use rhythm_testing::TestDb;
 
 async fn with_ana() -> (TestDb, PersonId) {
     let db = TestDb::new().await;
-    let options = ImportOptions {
-        default_timezone: Timezone::UTC,
-        deactivate_missing: false,
-    };
-    import_people(
-        &db.store,
-        "email,name\nana@x.com,Ana\n".as_bytes(),
-        &options,
-        Commit::Write,
-        "test",
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    db.import("email,name\nana@x.com,Ana\n").await;
     let id = PersonId(db.count("SELECT id FROM people").await);
     (db, id)
 }
