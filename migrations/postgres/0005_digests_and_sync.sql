@@ -23,3 +23,8 @@ CREATE TABLE digests (
 -- `rhythm slack sync`). Sync only replaces `default` and `slack`.
 ALTER TABLE people ADD COLUMN timezone_source TEXT NOT NULL DEFAULT 'hr'
     CHECK (timezone_source IN ('default', 'hr', 'person', 'slack'));
+
+-- An inbound event is recorded before it is handled and marked handled in the same
+-- transaction as its work; a platform's retry of one that was never handled (the process
+-- died meanwhile) is handled again once the first try is old enough to be dead.
+ALTER TABLE inbound_events ADD COLUMN handled BOOLEAN NOT NULL DEFAULT TRUE;
