@@ -13,7 +13,10 @@ use rhythm_bot::slack::http::{SlackHttp, routes as slack_routes};
 use rhythm_bot::slack::messenger::SlackMessenger;
 use rhythm_bot::slack::verify::Verifier;
 use rhythm_domain::clock::{Clock, SystemClock};
-use rhythm_domain::ports::Messenger;
+use rhythm_domain::ports::Commit;
+use rhythm_domain::ports::{Announcer, Messenger};
+use rhythm_domain::sync::{SyncReport, sync_slack};
+use rhythm_scheduler::digests::{DigestPoster, DigestSettings};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::maintenance::Maintenance;
 use rhythm_scheduler::pace::{Limits, Paced};
@@ -24,7 +27,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{SchedulerSettings, Secrets, Settings, SlackMode};
-use crate::http::{AppState, router};
+use crate::http::{AppState, PlatformCheck, router};
 use crate::telemetry;
 
 /// Rhythm, built and bound, not yet serving.
@@ -128,10 +131,28 @@ impl App {
                 .start()
                 .await
                 .context("starting housekeeping")?;
+        let mut platforms: Vec<PlatformCheck> = Vec::new();
+        if let Some(slack) = &self.slack {
+            metrics::gauge!("rhythm_platform_up", "platform" => "slack").set(1.0);
+            let api = slack.api.clone();
+            platforms.push(Arc::new(move || {
+                api.refused().map(|reason| {
+                    format!("Slack refused the bot token ({reason}); set a valid SLACK_BOT_TOKEN and restart")
+                })
+            }));
+        }
         let state = AppState {
             store: self.store.clone(),
             metrics,
+            platforms,
         };
+        if let Some(slack) = &self.slack {
+            tokio::spawn(sync_with_slack(
+                slack.api.clone(),
+                self.store.clone(),
+                shutdown.clone(),
+            ));
+        }
         let mut listeners = Vec::new();
         if let Some(Slack {
             api,
@@ -195,24 +216,32 @@ impl App {
             Some(slack) => {
                 tracing::info!("scheduler started; deliveries go to Slack");
                 let messenger = SlackMessenger::new(slack.api.clone(), self.store.clone());
-                let paced = Paced::new(messenger, slack.limits, Arc::clone(&clock));
+                let paced = Arc::new(Paced::new(messenger, slack.limits, Arc::clone(&clock)));
                 self.spawn_with(paced, clock, shutdown)
             }
             None => {
                 tracing::info!(
                     "scheduler started; no chat platform is connected, so deliveries are printed to the console"
                 );
-                self.spawn_with(ConsoleMessenger::stdout(), clock, shutdown)
+                self.spawn_with(Arc::new(ConsoleMessenger::stdout()), clock, shutdown)
             }
         }
     }
 
-    fn spawn_with<M: Messenger + 'static>(
+    /// The planner, the dispatcher sending through `messenger`, and the digest poster
+    /// posting through it too (so both keep to one set of rate limits).
+    fn spawn_with<M: Messenger + Announcer + 'static>(
         &self,
-        messenger: M,
+        messenger: Arc<M>,
         clock: Arc<dyn Clock>,
         shutdown: &CancellationToken,
     ) -> Vec<tokio::task::JoinHandle<()>> {
+        let digests = DigestPoster::new(
+            self.store.clone(),
+            Arc::clone(&messenger),
+            Arc::clone(&clock),
+            DigestSettings::default(),
+        );
         let dispatcher = Dispatcher::new(
             self.store.clone(),
             messenger,
@@ -229,6 +258,7 @@ impl App {
         vec![
             tokio::spawn(planner.run(shutdown.clone())),
             tokio::spawn(dispatcher.run(DISPATCH_POLL, shutdown.clone())),
+            tokio::spawn(digests.run(shutdown.clone())),
         ]
     }
 }
@@ -236,6 +266,34 @@ impl App {
 /// How often the dispatcher looks for deliveries coming due (it is also woken by the
 /// planner).
 const DISPATCH_POLL: Duration = Duration::from_secs(1);
+
+/// Links people to their Slack accounts and takes the zones nobody chose, once, in the
+/// background (`rhythm slack sync` does the same on demand). A failure is logged, never
+/// fatal: the next start, or the command, tries again.
+async fn sync_with_slack(api: SlackApi, store: Store, shutdown: CancellationToken) {
+    let sync = async {
+        let members = api.members().await?;
+        anyhow::Ok(sync_slack(&store, &members, Commit::Write, "slack-sync").await?)
+    };
+    tokio::select! {
+        synced = sync => match synced {
+            Ok(SyncReport { plan, .. }) => tracing::info!(
+                slack.members = plan.members,
+                slack.linked = plan.linked.len(),
+                slack.timezones = plan.timezones.len(),
+                slack.conflicts = plan.conflicts.len(),
+                slack.users_without_person = plan.slack_users_without_person.len(),
+                people.without_slack = plan.people_without_slack.len(),
+                "directory synced with Slack; `rhythm slack sync --dry-run` lists what did not match"
+            ),
+            Err(error) => tracing::warn!(
+                error = format!("{error:#}"),
+                "could not sync the directory with Slack; `rhythm slack sync` tries again and says why"
+            ),
+        },
+        () = shutdown.cancelled() => {}
+    }
+}
 
 /// Opens the database the settings name; `create` makes a missing SQLite file.
 pub async fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {

@@ -56,9 +56,46 @@ pub enum Command {
     /// The directory of people: import it from your HR system, list it.
     #[command(subcommand)]
     People(PeopleCommand),
+    /// Slack: link people to their Slack accounts and take their time zones from Slack.
+    #[command(subcommand)]
+    Slack(SlackCommand),
     /// The cadence: schedules as code (apply a policy file), or one by one.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Teams: their members, and the channels their check-in digests go to.
+    #[command(subcommand)]
+    Team(TeamCommand),
+}
+
+/// `rhythm team …`
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// List every team with its active members and digest channels.
+    List {
+        /// Print a JSON array of {"team", "members", "channels": {"slack": ID, ...}}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set where a team's check-in digests go. Once the last member's answer window has
+    /// closed, the day's digest (who answered, answers, blockers, mood, who is away) is
+    /// posted there. Invite the bot to the channel first (`/invite @Rhythm` in Slack).
+    #[command(after_help = "Examples:\n  \
+                      rhythm team channel Platform --slack C0123ABCDEF\n  \
+                      rhythm team channel Platform --discord 1234567890123456789\n  \
+                      rhythm team channel Platform --clear slack")]
+    Channel {
+        /// The team's name (as imported; case does not matter).
+        team: String,
+        /// The Slack channel's id (channel details → About, at the bottom: C0123ABCDEF).
+        #[arg(long, value_name = "CHANNEL_ID")]
+        slack: Option<String>,
+        /// The Discord channel's id (Developer Mode → right-click the channel → Copy ID).
+        #[arg(long, value_name = "CHANNEL_ID")]
+        discord: Option<String>,
+        /// Stop posting digests on this platform (slack or discord).
+        #[arg(long, value_name = "PLATFORM", value_parser = ["slack", "discord"])]
+        clear: Vec<String>,
+    },
 }
 
 /// `rhythm schedule …`
@@ -66,6 +103,7 @@ pub enum Command {
 pub enum ScheduleCommand {
     /// Make the schedules match a policy file: create what is new, update what changed,
     /// resume what was paused, pause what is no longer in the file (nothing is deleted).
+    /// Its check-in templates are written too; templates no longer in the file are kept.
     /// Prints the diff. See config/policy.example.toml for every key.
     Apply {
         /// The policy file (TOML).
@@ -124,6 +162,14 @@ pub enum ScheduleCommand {
     Delete {
         /// The schedule's name or id.
         schedule: String,
+    },
+    /// List the check-in templates (written by `schedule apply`, plus the built-in
+    /// `default` unless a policy replaced it): visibility, closing time, questions, and the
+    /// schedules that use each.
+    Templates {
+        /// Print a JSON array (name, visibility, closes, questions, built_in, used_by).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -209,7 +255,8 @@ If any row has a problem, every problem is printed as `line N: column: reason`, 
 exits with code 2, and nothing is changed. People are matched by email: re-importing updates \
 what changed and leaves the rest. People missing from the file are left alone unless \
 --deactivate-missing is given; nobody is ever deleted. New people without a timezone get \
-[people] default_timezone.";
+[people] default_timezone, until `rhythm slack sync` takes the zone of their Slack profile; \
+a zone given in the file is never replaced by Slack's.";
 
 /// `rhythm people import`
 #[derive(Debug, Args)]
@@ -237,8 +284,52 @@ pub struct ListArgs {
     /// Only active people.
     #[arg(long)]
     pub active: bool,
-    /// Print a JSON array (email, name, timezone, role, manager_email, teams, region,
-    /// active, identities, created_at, updated_at).
+    /// Print a JSON array (email, name, timezone, timezone_source, role, manager_email,
+    /// teams, region, active, identities, created_at, updated_at).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `rhythm slack …`
+#[derive(Debug, Subcommand)]
+pub enum SlackCommand {
+    /// Link people to their Slack accounts by email, and take each person's time zone from
+    /// their Slack profile unless HR or they chose one.
+    #[command(long_about = SLACK_SYNC_HELP, after_help = SLACK_SYNC_EXAMPLES)]
+    Sync(SyncArgs),
+}
+
+const SLACK_SYNC_HELP: &str = "Link people to their Slack accounts and take their time zones \
+from Slack.\n\n\
+Reads every member of the workspace (Slack's users.list, with SLACK_BOT_TOKEN and [slack] \
+api_url) and matches them to the directory by email, ignoring case:\n  \
+- a person without a Slack account is linked to the member with their email, unless that \
+account already belongs to someone else (reported as a conflict);\n  \
+- a person whose time zone nobody chose (the import's default, or Slack's at an earlier \
+sync) takes the zone of their Slack profile. A zone from the import's timezone column, or \
+one a person set with `/rhythm timezone`, is never replaced.\n\n\
+It also lists what did not match: Slack members with no person in the directory, and \
+active people with no Slack account. Bots, deactivated accounts and Slackbot are ignored. \
+Nothing is ever unlinked or deactivated, and running it again changes nothing new; \
+`rhythm run` does the same once at start. The change is written to the audit log.\n\n\
+The Slack app needs the users:read and users:read.email scopes \
+(config/slack-app-manifest.yml asks for both): without users:read.email Slack gives no \
+email addresses and nobody can be linked.";
+
+const SLACK_SYNC_EXAMPLES: &str = "Examples:\n  \
+rhythm slack sync --dry-run    see who would be linked and which zones would change\n  \
+rhythm slack sync              link them and take the zones\n  \
+rhythm people list --json      where each zone came from: timezone_source";
+
+/// `rhythm slack sync`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Show who would be linked and which zones would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as JSON (dry_run, linked, timezones, conflicts,
+    /// slack_users_without_person, people_without_slack, unknown_zones, members,
+    /// members_without_email).
     #[arg(long)]
     pub json: bool,
 }

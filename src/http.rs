@@ -1,5 +1,6 @@
 //! The HTTP surface: health, readiness and metrics today; platform webhooks later.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -18,7 +19,12 @@ pub struct AppState {
     pub store: Store,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
+    /// Each connected platform's readiness.
+    pub platforms: Vec<PlatformCheck>,
 }
+
+/// A platform's readiness: why it cannot be used, if it cannot (Slack refused the token).
+pub type PlatformCheck = Arc<dyn Fn() -> Option<String> + Send + Sync>;
 
 /// The routes, with request metrics on all of them.
 pub fn router(state: AppState) -> Router {
@@ -36,8 +42,17 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Readiness: the database answers within two seconds.
+/// Readiness: the database answers within two seconds, and every connected platform
+/// accepts Rhythm's credentials.
 async fn readyz(State(state): State<AppState>) -> Response {
+    if let Some(problem) = state.platforms.iter().find_map(|check| check()) {
+        tracing::warn!(problem = %problem, "readiness check failed: a chat platform is unusable");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {problem}\n"),
+        )
+            .into_response();
+    }
     match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready\n").into_response(),
         Ok(Err(error)) => {

@@ -5,7 +5,10 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use rhythm_domain::ports::{Messenger, Outgoing, SendError, Sent};
+use rhythm_domain::chat::Message;
+use rhythm_domain::ports::{
+    Announcer, Destination, MessageRef, Messenger, Outgoing, SendError, Sent,
+};
 
 /// Prints deliveries to a writer (stdout in `rhythm run`).
 #[derive(Clone)]
@@ -62,6 +65,27 @@ impl Messenger for ConsoleMessenger {
             })?;
         Ok(Sent {
             message_id: format!("console-{}", message.id.0),
+        })
+    }
+}
+
+impl Announcer for ConsoleMessenger {
+    fn platform(&self) -> &str {
+        "console"
+    }
+
+    /// Prints one line: where it would go, and its summary.
+    async fn announce(&self, to: &Destination, message: &Message) -> Result<MessageRef, SendError> {
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        writeln!(out, "→ {to}: {}", message.summary)
+            .and_then(|()| out.flush())
+            .map_err(|error| SendError::Retryable {
+                after: None,
+                reason: format!("cannot write to the console: {error}"),
+            })?;
+        Ok(MessageRef {
+            channel: "console".to_owned(),
+            id: to.to_string(),
         })
     }
 }

@@ -18,6 +18,8 @@
 //!   can move it.
 //! - [`duration`]: human durations as written in config and policy files (`"5s"`, `"4h"`).
 //! - [`schedule`]: the cadence HR writes: cron expressions, audiences, calendars, quiet hours.
+//! - [`sync`]: directory sync with Slack: link people to their accounts by email, take the
+//!   time zones nobody chose from their Slack profiles.
 
 pub mod chat;
 pub mod checkin;
@@ -28,3 +30,4 @@ pub mod import;
 pub mod people;
 pub mod ports;
 pub mod schedule;
+pub mod sync;

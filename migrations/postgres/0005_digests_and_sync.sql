@@ -4,7 +4,7 @@ DROP TABLE digests;
 CREATE TABLE digests (
     schedule_key  BIGINT NOT NULL,
     local_date    TEXT   NOT NULL,
-    -- team:ID:PLATFORM (the team's channel there) or manager:ID (a DM)
+    -- team:NAME:PLATFORM (the team's channel there) or manager:ID (a DM)
     audience      TEXT   NOT NULL,
     status        TEXT   NOT NULL CHECK (status IN ('claimed', 'posted', 'failed')),
     -- While claimed: nobody else posts it before this (it is also when a failed try is

@@ -11,7 +11,7 @@ use rhythm_domain::ports::{
     AuditEntry, Commit, ScheduleChange, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
     StoredSchedule,
 };
-use rhythm_domain::schedule::{Policy, Schedule, ScheduleDoc};
+use rhythm_domain::schedule::{Policy, Schedule, ScheduleDoc, TemplateChanges};
 use serde::Serialize;
 use serde_json::json;
 
@@ -45,6 +45,9 @@ pub struct ApplyReport {
     pub calendars: Vec<String>,
     /// Schedules that already matched the file.
     pub unchanged: usize,
+    /// Check-in templates created, updated, kept (stored, no longer in the file) and
+    /// unchanged.
+    pub templates: TemplateChanges,
 }
 
 /// A changed schedule in a report.
@@ -77,7 +80,8 @@ fn audit(change: Change<'_>, action: &str, details: serde_json::Value) -> Option
 
 /// Makes the stored schedules match `policy`: creates what is new, updates what changed,
 /// resumes what was paused, pauses what is no longer in the file (never deletes), and writes
-/// the file's holiday calendars.
+/// the file's holiday calendars and check-in templates (never deleting a template either).
+/// Refused if a check-in schedule names a template that does not exist.
 pub async fn apply_policy<S: Schedules>(
     store: &S,
     policy: &Policy,
@@ -90,7 +94,7 @@ pub async fn apply_policy<S: Schedules>(
     };
     let outcome = store
         .change_schedules(
-            |snapshot| Ok(plan_apply(policy, snapshot, change, &mut report)),
+            |snapshot| plan_apply(policy, snapshot, change, &mut report),
             commit,
         )
         .await?;
@@ -103,8 +107,9 @@ fn plan_apply(
     snapshot: &ScheduleSnapshot,
     change: Change<'_>,
     report: &mut ApplyReport,
-) -> SchedulePlan {
+) -> Result<SchedulePlan, Vec<String>> {
     let mut plan = SchedulePlan::default();
+    (report.templates, plan.templates) = policy.plan_templates(&snapshot.templates)?;
     for calendar in &policy.calendars {
         if !snapshot.calendars.contains(calendar) {
             report.calendars.push(calendar.name.clone());
@@ -153,7 +158,7 @@ fn plan_apply(
         }
     }
     plan.audit = audit(change, "schedule.apply", json!(report));
-    plan
+    Ok(plan)
 }
 
 /// The policy-file keys whose values differ between two schedules.

@@ -16,6 +16,8 @@
 //! - [`dispatcher`]: leases due outbox rows, sends them concurrently through the domain's
 //!   `Messenger` port, records the platform's message ids, retries what is retryable
 //!   (honouring `Retry-After`) and parks what is fatal as a dead letter with its reason.
+//! - [`digests`]: once a check-in day's windows have closed, each team's digest and each
+//!   manager's summary, claimed so that one replica posts each.
 //! - [`pace`]: holds sends to a platform's rate limits (overall, per recipient, and after a
 //!   429).
 //! - [`admin`] and [`preview`]: HR's changes (audited) and who gets pinged when.
@@ -26,6 +28,7 @@
 //! Time comes from the domain's `Clock`, so tests move it instead of sleeping.
 
 pub mod admin;
+pub mod digests;
 pub mod dispatcher;
 pub mod first_fire;
 pub mod maintenance;

@@ -16,8 +16,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
+use rhythm_domain::chat::Message;
 use rhythm_domain::clock::Clock;
-use rhythm_domain::ports::{Messenger, Outgoing, SendError, Sent};
+use rhythm_domain::ports::{
+    Announcer, Destination, MessageRef, Messenger, Outgoing, SendError, Sent,
+};
 
 /// Recipients' lanes kept before the idle ones are forgotten.
 const LANES_KEPT: usize = 10_000;
@@ -110,18 +113,21 @@ impl<M> Paced<M> {
     }
 }
 
-impl<M: Messenger> Messenger for Paced<M> {
-    async fn send(&self, message: &Outgoing) -> Result<Sent, SendError> {
+impl<M> Paced<M> {
+    /// Runs `send` once `lane`'s turn comes, and holds every lane after a 429.
+    async fn paced<T>(
+        &self,
+        lane: &str,
+        send: impl Future<Output = Result<T, SendError>>,
+    ) -> Result<T, SendError> {
         let now = self.clock.now();
-        let at = self
-            .state()
-            .reserve(self.limits, message.email.as_str(), now);
+        let at = self.state().reserve(self.limits, lane, now);
         if at > now {
             metrics::histogram!("rhythm_send_paced_seconds")
                 .record((at - now).to_std().unwrap_or_default().as_secs_f64());
             self.clock.sleep_until(at).await;
         }
-        let result = self.inner.send(message).await;
+        let result = send.await;
         if let Err(SendError::Retryable {
             after: Some(after), ..
         }) = &result
@@ -131,6 +137,24 @@ impl<M: Messenger> Messenger for Paced<M> {
             state.hold_until = Some(state.hold_until.map_or(until, |held| held.max(until)));
         }
         result
+    }
+}
+
+impl<M: Messenger> Messenger for Paced<M> {
+    async fn send(&self, message: &Outgoing) -> Result<Sent, SendError> {
+        self.paced(message.email.as_str(), self.inner.send(message))
+            .await
+    }
+}
+
+impl<M: Announcer> Announcer for Paced<M> {
+    fn platform(&self) -> &str {
+        self.inner.platform()
+    }
+
+    async fn announce(&self, to: &Destination, message: &Message) -> Result<MessageRef, SendError> {
+        self.paced(&to.to_string(), self.inner.announce(to, message))
+            .await
     }
 }
 

@@ -4,6 +4,8 @@ mod doctor;
 mod people;
 mod run;
 mod schedule;
+mod slack;
+mod team;
 
 use anyhow::Context as _;
 
@@ -23,7 +25,9 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Doctor { json } => doctor::doctor(&config, json).await,
         Command::People(PeopleCommand::Import(args)) => people::import(&config, &args).await,
         Command::People(PeopleCommand::List(args)) => people::list(&config, &args).await,
+        Command::Slack(command) => slack::execute(&config, command).await,
         Command::Schedule(command) => schedule::execute(&config, command).await,
+        Command::Team(command) => team::execute(&config, command).await,
     }
 }
 

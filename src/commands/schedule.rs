@@ -1,4 +1,5 @@
-//! `rhythm schedule apply|add|list|show|pause|resume|delete`.
+//! `rhythm schedule apply|add|list|show|pause|resume|delete|templates`; `templates` lists
+//! the check-in templates and prints what an apply does to them.
 
 use std::collections::BTreeSet;
 
@@ -19,6 +20,8 @@ use super::people::ready_store;
 use crate::cli::{AddArgs, ScheduleCommand};
 use crate::config::Config;
 use crate::error::CliError;
+
+mod templates;
 
 /// Runs one `schedule` subcommand.
 pub(super) async fn execute(config: &Config, command: ScheduleCommand) -> Result<(), CliError> {
@@ -41,6 +44,7 @@ pub(super) async fn execute(config: &Config, command: ScheduleCommand) -> Result
         ScheduleCommand::Pause { schedule } => act(&store, &schedule, Action::Pause).await,
         ScheduleCommand::Resume { schedule } => act(&store, &schedule, Action::Resume).await,
         ScheduleCommand::Delete { schedule } => act(&store, &schedule, Action::Delete).await,
+        ScheduleCommand::Templates { json } => templates::list(&store, json).await,
     };
     store.close().await;
     outcome
@@ -156,6 +160,7 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
     for name in &report.paused {
         println!("{would}pause           {name} (no longer in the file)");
     }
+    templates::print_changes(&report.templates, would);
     let counts = format!(
         "{} created, {} updated, {} resumed, {} paused, {} unchanged",
         report.created.len(),
@@ -163,7 +168,7 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
         report.resumed.len(),
         report.paused.len(),
         report.unchanged
-    );
+    ) + &templates::counts(&report.templates);
     if report.dry_run {
         println!(
             "Dry run of {}: {counts}. Nothing was changed.",

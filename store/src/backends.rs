@@ -4,13 +4,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, PersonId, Team, TeamName, Timezone};
+use rhythm_domain::ports::DirectorySync;
 use rhythm_domain::ports::{
-    Advance, CheckIn, CheckInId, CheckIns, Commit, DeliveryId, Directory, DirectorySnapshot,
-    Finish, MessageRef, NewCheckIn, OccurrenceId, Outbox, OutboxHealth, Outgoing, PeopleFilter,
-    PersonSettings, PlannerStep, Progress, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
-    StoredSchedule, Submission,
+    Advance, CheckIn, CheckInDay, CheckInId, CheckIns, Commit, DeliveryId, DigestKey,
+    DigestOutcome, Digests, Directory, DirectorySnapshot, Finish, MessageRef, NewCheckIn,
+    OccurrenceId, Outbox, OutboxHealth, Outgoing, PeopleFilter, PersonSettings, PlannerStep,
+    Progress, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
+    Submission, TeamChannel,
 };
 use rhythm_domain::schedule::{HolidayCalendar, OutOfOffice};
+use rhythm_domain::sync::SyncPlan;
 
 use crate::connect::MigrationStatus;
 use crate::{postgres, sqlite};
@@ -221,6 +224,10 @@ impl CheckIns for Store {
         on_backend!(self, store => store.first_seen(platform, key, at).await)
     }
 
+    async fn handled_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
+        on_backend!(self, store => store.handled_seen(platform, key).await)
+    }
+
     async fn forget_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
         on_backend!(self, store => store.forget_seen(platform, key).await)
     }
@@ -243,5 +250,78 @@ impl PersonSettings for Store {
         actor: &str,
     ) -> Result<(), StoreError> {
         on_backend!(self, store => store.add_out_of_office(person, away, actor).await)
+    }
+}
+
+impl Digests for Store {
+    async fn team_channels(&self) -> Result<Vec<TeamChannel>, StoreError> {
+        on_backend!(self, store => store.team_channels().await)
+    }
+
+    async fn set_team_channel(
+        &self,
+        team: &TeamName,
+        platform: &str,
+        channel: Option<&str>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.set_team_channel(team, platform, channel, actor).await)
+    }
+
+    async fn checkin_days(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CheckInDay>, StoreError> {
+        on_backend!(self, store => store.checkin_days(from, to).await)
+    }
+
+    async fn checkins_of_day(
+        &self,
+        schedule: ScheduleId,
+        date: NaiveDate,
+    ) -> Result<Vec<CheckIn>, StoreError> {
+        on_backend!(self, store => store.checkins_of_day(schedule, date).await)
+    }
+
+    async fn settled_digests(
+        &self,
+        schedule: ScheduleId,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        on_backend!(self, store => store.settled_digests(schedule, date, now).await)
+    }
+
+    async fn claim_digest(
+        &self,
+        key: &DigestKey,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Option<u32>, StoreError> {
+        on_backend!(self, store => store.claim_digest(key, now, until).await)
+    }
+
+    async fn finish_digest(
+        &self,
+        key: &DigestKey,
+        outcome: &DigestOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.finish_digest(key, outcome, now).await)
+    }
+}
+
+impl DirectorySync for Store {
+    async fn sync_directory<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+        actor: &str,
+    ) -> Result<SyncPlan, StoreError>
+    where
+        F: FnOnce(&DirectorySnapshot) -> SyncPlan + Send,
+    {
+        on_backend!(self, store => store.sync_directory(plan, commit, actor).await)
     }
 }

@@ -170,7 +170,7 @@ impl MigrationStatus {
             pending: migrator
                 .iter()
                 .filter(|m| !applied.contains(&m.version))
-                .map(|m| format!("{:04}_{}", m.version, m.description))
+                .map(|m| format!("{:04}_{}", m.version, m.description.replace(' ', "_")))
                 .collect(),
             unknown: applied.difference(&known).copied().collect(),
         }

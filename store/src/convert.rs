@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rhythm_domain::people::{
     ChatIdentity, ChatUserId, DisplayName, Email, Person, PersonId, Platform, Region, Role,
-    TeamName, Timezone,
+    TeamName, Timezone, TimezoneSource,
 };
 use rhythm_domain::schedule::{OutOfOffice, QuietHours, parse_date};
 use sqlx::FromRow;
@@ -17,6 +17,7 @@ pub(crate) struct PersonRow {
     pub(crate) email: String,
     pub(crate) name: String,
     pub(crate) timezone: String,
+    pub(crate) timezone_source: String,
     pub(crate) role: String,
     pub(crate) manager_email: Option<String>,
     pub(crate) region: Option<String>,
@@ -97,6 +98,10 @@ fn person(row: &PersonRow) -> anyhow::Result<Person> {
         email: stored(Email::parse(&row.email), "email")?,
         name: stored(DisplayName::parse(&row.name), "name")?,
         timezone: stored(Timezone::parse(&row.timezone), "time zone")?,
+        timezone_source: stored(
+            TimezoneSource::parse(&row.timezone_source),
+            "time zone source",
+        )?,
         role: stored(Role::parse(&row.role), "role")?,
         manager: optional(row.manager_email.as_deref(), Email::parse, "manager email")?,
         teams: Vec::new(),

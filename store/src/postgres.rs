@@ -34,6 +34,8 @@ pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 mod audit;
 #[path = "sql/checkins.rs"]
 mod checkins;
+#[path = "sql/digests.rs"]
+mod digests;
 #[path = "sql/outbox.rs"]
 mod outbox;
 #[path = "sql/read.rs"]
@@ -44,6 +46,8 @@ mod schedules;
 mod settings;
 #[path = "sql/store.rs"]
 mod store;
+#[path = "sql/sync.rs"]
+mod sync;
 #[path = "sql/write.rs"]
 mod write;
 

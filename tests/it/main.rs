@@ -8,4 +8,6 @@ mod crash;
 mod import;
 mod schedule;
 mod slack;
+mod slack_sync;
 mod support;
+mod team;

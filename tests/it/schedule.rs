@@ -237,3 +237,156 @@ async fn preview_lists_who_is_pinged_when_on_their_own_clock() {
         run.stderr
     );
 }
+
+/// The example policy without its `[[checkin_template]]` tables.
+fn example_without_templates() -> String {
+    let start = EXAMPLE.find("\n[[checkin_template]]\n").unwrap();
+    let end = EXAMPLE.find("\n[[schedule]]\n").unwrap();
+    format!("{}{}", &EXAMPLE[..start], &EXAMPLE[end..])
+}
+
+fn templates(rhythm: &Rhythm) -> serde_json::Value {
+    let run = rhythm.run(&["schedule", "templates", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn apply_writes_templates_shows_their_diff_and_keeps_those_left_out() {
+    let (rhythm, path) = with_policy().await;
+    let dry = rhythm.run(&["schedule", "apply", "--file", &path, "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains("would create template weekly\n"),
+        "{}",
+        dry.stdout
+    );
+    let listed = templates(&rhythm);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(
+        (&listed[0]["name"], &listed[0]["built_in"]),
+        (&"default".into(), &true.into())
+    );
+
+    let run = rhythm.run(&["schedule", "apply", "--file", &path]);
+    assert!(
+        run.stdout
+            .contains("; templates: 1 created, 0 updated, 0 kept, 0 unchanged."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        rhythm
+            .db
+            .count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'schedule.apply' \
+                 AND details LIKE '%\"created\":[\"weekly\"]%'"
+            )
+            .await,
+        1,
+        "the apply's audit entry names the template"
+    );
+    let listed = templates(&rhythm);
+    let weekly = &listed[1];
+    assert_eq!(weekly["name"], "weekly");
+    assert_eq!(weekly["built_in"], false);
+    assert_eq!(weekly["visibility"], "team");
+    assert_eq!(weekly["closes"], "17:00");
+    assert_eq!(weekly["used_by"], serde_json::json!(["Weekly check-in"]));
+    assert_eq!(weekly["questions"][0]["id"], "mood");
+    assert_eq!(weekly["questions"][0]["kind"], "scale");
+    let table = rhythm.run(&["schedule", "templates"]);
+    assert!(
+        table.stdout.contains("default (built-in)") && table.stdout.contains("How was your week?"),
+        "{}",
+        table.stdout
+    );
+
+    let edited = rhythm.file(
+        "edited.toml",
+        &EXAMPLE.replace("How was your week?", "How did the week go?"),
+    );
+    let run = rhythm.run(&[
+        "schedule",
+        "apply",
+        "--file",
+        path_str(&edited),
+        "--dry-run",
+    ]);
+    assert!(
+        run.stdout
+            .contains("would update template weekly (questions)"),
+        "{}",
+        run.stdout
+    );
+
+    let without = rhythm.file("without.toml", &example_without_templates());
+    let run = rhythm.run(&[
+        "schedule",
+        "apply",
+        "--file",
+        path_str(&without),
+        "--dry-run",
+    ]);
+    assert_eq!(
+        run.code, 0,
+        "the stored template still counts: {}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains(
+            "keep template   weekly (not in the file; kept, since check-ins already asked refer to it)"
+        ),
+        "{}",
+        run.stdout
+    );
+    rhythm.run(&["schedule", "apply", "--file", path_str(&without)]);
+    assert_eq!(templates(&rhythm).as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_check_in_naming_a_missing_template_is_refused_and_nothing_is_changed() {
+    let rhythm = Rhythm::new().await;
+    let path = rhythm.file("policy.toml", &example_without_templates());
+    for dry_run in [true, false] {
+        let mut args = vec!["schedule", "apply", "--file", path_str(&path)];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let run = rhythm.run(&args);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "schedule `Weekly check-in`: template: no check-in template named `weekly`; \
+                 define it with [[checkin_template]] in the policy file, or name one of: default"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(schedules(&rhythm), serde_json::json!([]));
+    assert_eq!(templates(&rhythm).as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_bad_template_is_refused_naming_template_and_key() {
+    let rhythm = Rhythm::new().await;
+    let path = rhythm.file(
+        "policy.toml",
+        &EXAMPLE.replace("kind = \"scale\"", "kind = \"slider\""),
+    );
+    let run = rhythm.run(&["schedule", "apply", "--file", path_str(&path)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 problem(s); nothing was changed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "checkin_template `weekly`: question `mood`: kind: unknown question kind `slider`"
+        ),
+        "{}",
+        run.stderr
+    );
+}

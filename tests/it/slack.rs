@@ -4,14 +4,13 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use rhythm_testing::slack::{FakeSlack, FakeUser, payloads};
+use rhythm_testing::slack::{Failure, FakeSlack, FakeUser, payloads};
 
 use crate::cli::zone_at_noon;
 use crate::support::{Rhythm, path_str};
 
-#[tokio::test]
-async fn run_sends_the_check_in_to_slack_and_answers_signed_commands() {
-    let slack = FakeSlack::start().await;
+/// Ana, with a Slack account, and a check-in due for her in three seconds.
+async fn ana_due_soon(slack: &FakeSlack) -> Rhythm {
     slack.add_user(FakeUser::person(
         "U0000000A",
         "ana@example.com",
@@ -32,7 +31,11 @@ async fn run_sends_the_check_in_to_slack_and_answers_signed_commands() {
     let path = rhythm.file("policy.toml", &policy);
     let applied = rhythm.run(&["schedule", "apply", "--file", path_str(&path)]);
     assert_eq!(applied.code, 0, "{}", applied.stderr);
+    rhythm
+}
 
+/// `rhythm run` on the fake Slack over the HTTP Events API, and the address it serves.
+fn run_on(rhythm: &Rhythm, slack: &FakeSlack) -> (std::process::Child, String) {
     let mut child = rhythm
         .command()
         .args(["run"])
@@ -47,6 +50,14 @@ async fn run_sends_the_check_in_to_slack_and_answers_signed_commands() {
         .spawn()
         .expect("rhythm run starts");
     let address = crate::cli::listening_address(child.stderr.take().unwrap());
+    (child, address)
+}
+
+#[tokio::test]
+async fn run_sends_the_check_in_to_slack_and_answers_signed_commands() {
+    let slack = FakeSlack::start().await;
+    let rhythm = ana_due_soon(&slack).await;
+    let (child, address) = run_on(&rhythm, &slack);
 
     let mut dms = Vec::new();
     for _ in 0..300 {
@@ -78,5 +89,46 @@ async fn run_sends_the_check_in_to_slack_and_answers_signed_commands() {
             .count("SELECT COUNT(*) FROM checkins WHERE prompt_platform = 'slack'")
             .await,
         1
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_slack_sends_and_fails_readiness_saying_why() {
+    let slack = FakeSlack::start().await;
+    let rhythm = ana_due_soon(&slack).await;
+    slack.fail_next("conversations.open", 1, Failure::Slack("token_revoked"));
+    let (child, address) = run_on(&rhythm, &slack);
+    let readyz = format!("http://{address}/readyz");
+    let mut answer = (0, String::new());
+    for _ in 0..300 {
+        let response = reqwest::get(&readyz).await.unwrap();
+        answer = (response.status().as_u16(), response.text().await.unwrap());
+        if answer.0 == 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(answer.0, 503, "{}", answer.1);
+    assert!(
+        answer
+            .1
+            .contains("Slack refused the bot token (token_revoked)"),
+        "{}",
+        answer.1
+    );
+    assert_eq!(crate::support::terminate(child).await, Some(0));
+    assert_eq!(
+        slack.calls("conversations.open").len(),
+        1,
+        "one refusal, then silence"
+    );
+    assert!(slack.messages_to("U0000000A").is_empty());
+    assert_eq!(
+        rhythm
+            .db
+            .count("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND last_error LIKE '%token_revoked%'")
+            .await,
+        1,
+        "kept for when the token is fixed"
     );
 }

@@ -11,6 +11,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use rhythm_domain::chat::{Form, Message};
 use rhythm_domain::ports::{MessageRef, SendError};
+use rhythm_domain::sync::{MemberKind, SlackMember};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
@@ -129,6 +130,8 @@ type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 pub struct SlackApi {
     client: Arc<SlackClient<Connector>>,
     token: SlackApiToken,
+    /// Set once Slack refuses the bot token: from then on no call is made.
+    refused: Arc<std::sync::OnceLock<String>>,
 }
 
 impl std::fmt::Debug for SlackApi {
@@ -151,10 +154,42 @@ impl SlackApi {
         Self {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.into()),
+            refused: Arc::default(),
         }
     }
 
+    /// Why Slack refused the bot token, once it has: Slack sends are stopped until Rhythm
+    /// restarts with a valid `SLACK_BOT_TOKEN`, and `/readyz` fails.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.get().map(String::as_str)
+    }
+
+    /// Makes a call with the bot token, unless Slack has refused it: then nothing is sent
+    /// (a revoked token stays revoked, and every call would fail the same way).
     async fn call<T, F>(&self, what: &str, call: F) -> Result<T, ApiError>
+    where
+        F: std::future::Future<Output = ClientResult<T>>,
+    {
+        if let Some(reason) = self.refused() {
+            return Err(ApiError::Unauthorized {
+                reason: reason.to_owned(),
+            });
+        }
+        let result = Self::timed(what, call).await;
+        if let Err(ApiError::Unauthorized { reason }) = &result
+            && self.refused.set(reason.clone()).is_ok()
+        {
+            metrics::gauge!("rhythm_platform_up", "platform" => "slack").set(0.0);
+            tracing::error!(
+                slack.error = %reason,
+                "Slack refused the bot token: Slack sends are stopped and /readyz fails. Reinstall the app or set a valid SLACK_BOT_TOKEN (xoxb-…), then restart Rhythm; deliveries not sent meanwhile are sent then"
+            );
+        }
+        result
+    }
+
+    /// A call, given at most [`CALL_TIMEOUT`], its failure classified.
+    async fn timed<T, F>(what: &str, call: F) -> Result<T, ApiError>
     where
         F: std::future::Future<Output = ClientResult<T>>,
     {
@@ -237,16 +272,18 @@ impl SlackApi {
     pub async fn socket_url(&self, app_token: &str) -> Result<String, ApiError> {
         let token = SlackApiToken::new(app_token.into());
         let session = self.client.open_session(&token);
-        let opened = self
-            .call(
-                "apps.connections.open",
-                session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()),
-            )
-            .await?;
+        // The app-level token: its refusal says nothing about the bot token.
+        let opened = Self::timed(
+            "apps.connections.open",
+            session.apps_connections_open(&SlackApiAppsConnectionOpenRequest::new()),
+        )
+        .await?;
         Ok(opened.url.0.to_string())
     }
 
-    /// Every member of the workspace, a page of 200 at a time.
+    /// Every member of the workspace, a page of 200 at a time. `users.list` allows about
+    /// 20 calls a minute, so a large workspace meets its rate limit: a page that is refused
+    /// for a retryable reason is asked again after Slack's Retry-After, a few times.
     pub async fn users(&self) -> Result<Vec<SlackUser>, ApiError> {
         let session = self.client.open_session(&self.token);
         let mut users = Vec::new();
@@ -255,9 +292,17 @@ impl SlackApi {
             let request = SlackApiUsersListRequest::new()
                 .with_limit(200)
                 .opt_cursor(cursor.clone());
-            let page = self
-                .call("users.list", session.users_list(&request))
-                .await?;
+            let mut retries = 0;
+            let page = loop {
+                match self.call("users.list", session.users_list(&request)).await {
+                    Err(ApiError::Retryable { after, .. }) if retries < PAGE_RETRIES => {
+                        retries += 1;
+                        let wait = after.unwrap_or(Duration::from_secs(1 << retries));
+                        tokio::time::sleep(wait.min(MAX_PAGE_WAIT)).await;
+                    }
+                    answer => break answer?,
+                }
+            };
             users.extend(page.members);
             cursor = page
                 .response_metadata
@@ -267,6 +312,42 @@ impl SlackApi {
                 return Ok(users);
             }
         }
+    }
+
+    /// The workspace's members, as the directory sync reads them.
+    pub async fn members(&self) -> Result<Vec<SlackMember>, ApiError> {
+        Ok(self.users().await?.iter().map(member).collect())
+    }
+}
+
+/// How many times one page of `users.list` is asked again.
+const PAGE_RETRIES: u32 = 3;
+/// The longest wait before asking again (Slack's Retry-After is usually under a minute).
+const MAX_PAGE_WAIT: Duration = Duration::from_secs(60);
+
+/// A Slack user as the directory sync sees them.
+fn member(user: &SlackUser) -> SlackMember {
+    let flag = |flag: Option<bool>| flag == Some(true);
+    let kind = if flag(user.deleted) {
+        MemberKind::Deactivated
+    } else if flag(user.flags.is_bot) || flag(user.flags.is_app_user) {
+        MemberKind::Bot
+    } else {
+        MemberKind::Person
+    };
+    let profile = user.profile.as_ref();
+    SlackMember {
+        id: user.id.0.clone(),
+        team_id: user.team_id.as_ref().map(|team| team.0.clone()),
+        name: user
+            .real_name
+            .clone()
+            .or_else(|| profile.and_then(|p| p.real_name.clone())),
+        email: profile
+            .and_then(|p| p.email.as_ref())
+            .map(|email| email.0.clone()),
+        timezone: user.tz.clone(),
+        kind,
     }
 }
 

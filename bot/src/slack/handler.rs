@@ -50,7 +50,8 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
     }
 
     /// Handles `inbound` once; a repeat of its key is acknowledged and ignored. If handling
-    /// fails, the key is forgotten, so that Slack's retry is handled.
+    /// fails, the key is forgotten, so that Slack's retry is handled; if the process dies
+    /// while handling, the key is never marked handled, and a retry after 30 s is handled.
     pub async fn handle(&self, inbound: Inbound) -> Result<Ack, StoreError> {
         let key = inbound.key().map(str::to_owned);
         if let Some(key) = &key
@@ -63,11 +64,14 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
             return Ok(Ack::Empty);
         }
         let handled = self.handle_new(inbound).await;
-        if handled.is_err()
-            && let Some(key) = &key
-            && let Err(error) = self.store.forget_seen(PLATFORM, key).await
-        {
-            tracing::warn!(error = %error, "could not forget a failed event; its retry will be ignored");
+        if let Some(key) = &key {
+            let recorded = match &handled {
+                Ok(_) => self.store.handled_seen(PLATFORM, key).await,
+                Err(_) => self.store.forget_seen(PLATFORM, key).await,
+            };
+            if let Err(error) = recorded {
+                tracing::warn!(slack.key = %key, error = %error, "could not record how an event was handled; a retry of it may be handled again (after 30 s) or ignored");
+            }
         }
         handled
     }

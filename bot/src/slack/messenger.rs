@@ -5,10 +5,13 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
+use rhythm_domain::chat::Message;
 use rhythm_domain::checkin::workflow::{Composed, compose};
+use rhythm_domain::people::PersonId;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{
-    CheckIns, Directory, Messenger, Outgoing, PeopleFilter, SendError, Sent,
+    Announcer, CheckIns, Destination, Directory, MessageRef, Messenger, Outgoing, PeopleFilter,
+    SendError, Sent,
 };
 
 use super::client::SlackApi;
@@ -59,27 +62,36 @@ fn storage(error: impl std::fmt::Display) -> SendError {
     }
 }
 
-impl<S: CheckIns + Directory> Messenger for SlackMessenger<S> {
-    async fn send(&self, delivery: &Outgoing) -> Result<Sent, SendError> {
+impl<S: Directory> SlackMessenger<S> {
+    /// The Slack member id of `person`.
+    async fn slack_user(&self, person: PersonId) -> Result<String, SendError> {
         let filter = PeopleFilter {
-            id: Some(delivery.person),
+            id: Some(person),
             ..PeopleFilter::default()
         };
-        let person = self.store.people(&filter).await.map_err(storage)?;
-        let Some(user) = person.first().and_then(|person| {
-            person
-                .identities
-                .iter()
-                .find(|identity| identity.platform == Platform::Slack)
-                .map(|identity| identity.user_id.as_str().to_owned())
-        }) else {
+        let found = self.store.people(&filter).await.map_err(storage)?;
+        let Some(found) = found.first() else {
             return Err(SendError::Fatal {
-                reason: format!(
-                    "{} has no Slack account linked (run `rhythm slack sync`, or import a slack_user_id)",
-                    delivery.email
-                ),
+                reason: format!("person {} is no longer in the directory", person.0),
             });
         };
+        found
+            .identities
+            .iter()
+            .find(|identity| identity.platform == Platform::Slack)
+            .map(|identity| identity.user_id.as_str().to_owned())
+            .ok_or_else(|| SendError::Fatal {
+                reason: format!(
+                    "{} has no Slack account linked (run `rhythm slack sync`, or import a slack_user_id)",
+                    found.email
+                ),
+            })
+    }
+}
+
+impl<S: CheckIns + Directory> Messenger for SlackMessenger<S> {
+    async fn send(&self, delivery: &Outgoing) -> Result<Sent, SendError> {
+        let user = self.slack_user(delivery.person).await?;
         let (message, checkin) = match compose(&self.store, delivery).await.map_err(storage)? {
             Composed::Send { message, checkin } => (message, checkin),
             Composed::Nothing => {
@@ -99,5 +111,19 @@ impl<S: CheckIns + Directory> Messenger for SlackMessenger<S> {
         Ok(Sent {
             message_id: at.to_string(),
         })
+    }
+}
+
+impl<S: Directory> Announcer for SlackMessenger<S> {
+    fn platform(&self) -> &str {
+        PLATFORM
+    }
+
+    async fn announce(&self, to: &Destination, message: &Message) -> Result<MessageRef, SendError> {
+        let channel = match to {
+            Destination::Channel(channel) => channel.clone(),
+            Destination::Person(person) => self.dm(&self.slack_user(*person).await?).await?,
+        };
+        Ok(self.api.post(&channel, message).await?)
     }
 }

@@ -1,133 +1,420 @@
 //! The Socket Mode transport: Rhythm opens a websocket to Slack (no public URL needed) and
-//! receives the same payloads the HTTP routes do, inside envelopes. Each envelope is acked
-//! only after it was handled and committed; one that fails for a database outage is left
-//! unacked, so Slack sends it again. Slack's `disconnect` frames are obeyed: on
-//! `refresh_requested`, `warning` and a dropped socket Rhythm reconnects with a fresh URL; on
-//! `link_disabled` it stops, since Socket Mode was turned off for the app.
+//! receives the same payloads the HTTP routes do, inside envelopes.
+//!
+//! - Each envelope is handled in a task of its own, so a slow one holds up no other, and is
+//!   acked only once its work is committed; one that fails (a database outage) is left
+//!   unacked, so Slack sends it again. Slack also resends an envelope whose ack it never got
+//!   (the socket closed meanwhile): the resend is answered with the first answer, once that
+//!   is ready, and the work is not done twice.
+//! - `warning` and `refresh_requested`: a new connection is opened at once while the old one
+//!   keeps serving; once Slack greets the new one, the old one finishes the envelopes it
+//!   holds, acks them and closes.
+//! - A socket that drops, a connection that cannot be opened, and `too_many_websockets`
+//!   (the app already has all the connections Slack allows) are retried after a wait that
+//!   doubles each time, up to a minute. It starts again from a second once a connection has
+//!   stayed up for a while, so one that is refused or dropped at once is never retried in
+//!   a tight loop.
+//! - `link_disabled`: Socket Mode was turned off for the app. Rhythm stops reconnecting and
+//!   logs what to do.
 
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use rhythm_domain::ports::{CheckIns, Directory, PersonSettings};
 use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as Frame;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
+use tracing::instrument::WithSubscriber as _;
 
 use super::client::SlackApi;
 use super::handler::{Ack, SlackHandler};
 use super::inbound::{self, Inbound};
 
-/// The longest wait between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long a replaced connection may take to finish the envelopes it holds before it
+/// closes anyway (Slack then sends them again on the new one).
+const DRAIN_LIMIT: Duration = Duration::from_secs(5);
 
-/// What ended one connection.
-#[derive(Debug, PartialEq, Eq)]
-enum Ended {
-    /// Connect again.
-    Reconnect,
-    /// Socket Mode was turned off for the app, or Rhythm is stopping.
-    Stop,
+/// On shutdown, how long to wait for envelopes still being handled.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How many answered envelopes are remembered, to answer Slack's resends alike.
+const REMEMBERED: usize = 1_000;
+
+/// What Rhythm tells an operator when Slack turns Socket Mode off for the app.
+const LINK_DISABLED: &str = "Slack turned Socket Mode off for this app (disconnect reason \
+     link_disabled): no commands, button presses or events will reach Rhythm, and it has \
+     stopped reconnecting. Turn Socket Mode back on at https://api.slack.com/apps (your app → \
+     Settings → Socket Mode), then restart Rhythm; or set [slack] mode = \"http\" and give \
+     Slack a public Request URL.";
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How Rhythm paces its connections to Slack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reconnect {
+    /// The wait after the first failure in a row; it doubles with each further one.
+    pub first_wait: Duration,
+    /// The longest wait.
+    pub max_wait: Duration,
+    /// A connection greeted this long ago was healthy: the next wait is `first_wait` again.
+    pub healthy_after: Duration,
 }
 
-/// Receives Slack's envelopes until `shutdown`, reconnecting as Slack asks.
+impl Default for Reconnect {
+    /// One second, doubling up to a minute; healthy after thirty seconds.
+    fn default() -> Self {
+        Self {
+            first_wait: Duration::from_secs(1),
+            max_wait: Duration::from_secs(60),
+            healthy_after: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Receives Slack's envelopes until `shutdown`, reconnecting as Slack asks, with the
+/// default pacing.
 pub async fn run<S>(
     api: SlackApi,
     app_token: String,
     handler: SlackHandler<S>,
     shutdown: CancellationToken,
 ) where
-    S: CheckIns + Directory + PersonSettings,
+    S: CheckIns + Directory + PersonSettings + 'static,
 {
-    let mut backoff = Duration::from_secs(1);
-    while !shutdown.is_cancelled() {
-        let ended = match api.socket_url(&app_token).await {
-            Ok(url) => match tokio_tungstenite::connect_async(url.as_str()).await {
-                Ok((socket, _)) => {
-                    backoff = Duration::from_secs(1);
-                    metrics::counter!("rhythm_slack_socket_connects_total").increment(1);
-                    serve(socket, &handler, &shutdown).await
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "could not open Slack's websocket");
-                    Ended::Reconnect
-                }
-            },
-            Err(error) => {
-                tracing::warn!(error = %error, "apps.connections.open failed");
-                Ended::Reconnect
+    run_with(api, app_token, handler, Reconnect::default(), shutdown).await;
+}
+
+/// Receives Slack's envelopes until `shutdown` (or until Slack turns Socket Mode off),
+/// reconnecting as `reconnect` says. On the way out it waits up to ten seconds for the
+/// envelopes being handled.
+pub async fn run_with<S>(
+    api: SlackApi,
+    app_token: String,
+    handler: SlackHandler<S>,
+    reconnect: Reconnect,
+    shutdown: CancellationToken,
+) where
+    S: CheckIns + Directory + PersonSettings + 'static,
+{
+    let (events, mut heard) = mpsc::unbounded_channel();
+    let (busy, mut idle) = mpsc::channel::<()>(1);
+    let shared = Arc::new(Shared {
+        handler,
+        answers: Answers::default(),
+        events,
+        _busy: busy,
+    });
+    let stop = shutdown.child_token();
+    let mut connections = JoinSet::new();
+    let mut retire: HashMap<u64, CancellationToken> = HashMap::new();
+    let mut backoff = Backoff::new(reconnect);
+    let mut wait = Duration::ZERO;
+    let mut newest = 0;
+    'connect: loop {
+        tokio::select! {
+            () = stop.cancelled() => break 'connect,
+            () = tokio::time::sleep(wait) => {}
+        }
+        let opened = tokio::select! {
+            () = stop.cancelled() => break 'connect,
+            opened = open(&api, &app_token) => opened,
+        };
+        let socket = match opened {
+            Ok(socket) => socket,
+            Err(reason) => {
+                wait = backoff.failed();
+                tracing::warn!(error = %reason, retry_in_ms = millis(wait), "could not connect to Slack's Socket Mode");
+                continue;
             }
         };
-        if ended == Ended::Stop {
-            return;
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(backoff) => {}
-        }
-        backoff = (backoff * 2).min(MAX_BACKOFF);
+        metrics::counter!("rhythm_slack_socket_connects_total").increment(1);
+        newest += 1;
+        let current = newest;
+        let token = CancellationToken::new();
+        retire.insert(current, token.clone());
+        let served = serve(current, socket, Arc::clone(&shared), token, stop.clone());
+        connections.spawn(served.with_current_subscriber());
+        let mut greeted: Option<Instant> = None;
+        let healthy = |greeted: Option<Instant>| {
+            greeted.is_some_and(|at| at.elapsed() >= reconnect.healthy_after)
+        };
+        wait = loop {
+            tokio::select! {
+                () = stop.cancelled() => break 'connect,
+                Some(event) = heard.recv() => match event {
+                    Event::Hello(id) if id == current => {
+                        greeted = Some(Instant::now());
+                        for (_, old) in retire.iter().filter(|(other, _)| **other != current) {
+                            old.cancel();
+                        }
+                    }
+                    Event::Refresh(id) if id == current => {
+                        if healthy(greeted) {
+                            backoff.reset();
+                        }
+                        break Duration::ZERO;
+                    }
+                    // From a connection already being replaced.
+                    Event::Hello(_) | Event::Refresh(_) => {}
+                },
+                Some(joined) = connections.join_next() => {
+                    let (id, ended) = joined.unwrap_or_else(|error| {
+                        tracing::error!(error = %error, "a Socket Mode connection failed");
+                        (current, Ended::Dropped)
+                    });
+                    retire.remove(&id);
+                    if ended == Ended::LinkDisabled {
+                        tracing::error!(slack.reason = "link_disabled", "{LINK_DISABLED}");
+                        break 'connect;
+                    }
+                    if id != current {
+                        continue;
+                    }
+                    if ended == Ended::TooMany {
+                        let wait = backoff.failed();
+                        tracing::warn!(
+                            slack.reason = "too_many_websockets",
+                            retry_in_ms = millis(wait),
+                            "Slack refused the connection: the app already has as many Socket \
+                             Mode connections as Slack allows (is another Rhythm running with \
+                             the same app token?)"
+                        );
+                        break wait;
+                    }
+                    if healthy(greeted) {
+                        backoff.reset();
+                    }
+                    let wait = backoff.failed();
+                    tracing::warn!(retry_in_ms = millis(wait), "the Socket Mode connection dropped");
+                    break wait;
+                }
+            }
+        };
+    }
+    stop.cancel();
+    while connections.join_next().await.is_some() {}
+    drop(shared);
+    if tokio::time::timeout(SHUTDOWN_GRACE, idle.recv())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopping with Slack envelopes still being handled; Slack will resend them");
     }
 }
 
-/// Serves one connection until Slack or `shutdown` ends it.
-async fn serve<S, T>(socket: T, handler: &SlackHandler<S>, shutdown: &CancellationToken) -> Ended
+fn millis(wait: Duration) -> u64 {
+    u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A fresh URL from `apps.connections.open`, connected.
+async fn open(api: &SlackApi, app_token: &str) -> Result<Socket, String> {
+    let url = api
+        .socket_url(app_token)
+        .await
+        .map_err(|error| format!("apps.connections.open failed: {error}"))?;
+    let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .map_err(|error| format!("could not open Slack's websocket: {error}"))?;
+    Ok(socket)
+}
+
+/// The wait before the next attempt: doubling from `first_wait` up to `max_wait`.
+#[derive(Debug)]
+struct Backoff {
+    reconnect: Reconnect,
+    next: Duration,
+}
+
+impl Backoff {
+    fn new(reconnect: Reconnect) -> Self {
+        Self {
+            reconnect,
+            next: reconnect.first_wait,
+        }
+    }
+
+    /// Another failure: the wait before trying again.
+    fn failed(&mut self) -> Duration {
+        let wait = self.next;
+        self.next = (self.next * 2).min(self.reconnect.max_wait);
+        wait
+    }
+
+    /// A connection was healthy: start again from the first wait.
+    fn reset(&mut self) {
+        self.next = self.reconnect.first_wait;
+    }
+}
+
+/// What every connection and every envelope's task shares.
+struct Shared<S> {
+    handler: SlackHandler<S>,
+    answers: Answers,
+    events: mpsc::UnboundedSender<Event>,
+    /// Dropped with the last task holding this: then `run` may return.
+    _busy: mpsc::Sender<()>,
+}
+
+/// What a connection tells `run`.
+#[derive(Debug)]
+enum Event {
+    /// Slack greeted connection `id`.
+    Hello(u64),
+    /// Slack asked connection `id` to make way for a new one.
+    Refresh(u64),
+}
+
+/// How a connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    /// Closed or cut without a word from Slack.
+    Dropped,
+    /// Replaced by a newer connection, and closed by Rhythm.
+    Replaced,
+    /// `too_many_websockets`.
+    TooMany,
+    /// `link_disabled`.
+    LinkDisabled,
+    /// Rhythm is stopping.
+    Stopped,
+}
+
+/// Serves connection `id` until Slack ends it, a newer connection replaces it (`retire`,
+/// then whatever it holds is answered), or Rhythm stops.
+async fn serve<S>(
+    id: u64,
+    socket: Socket,
+    shared: Arc<Shared<S>>,
+    retire: CancellationToken,
+    stop: CancellationToken,
+) -> (u64, Ended)
 where
-    S: CheckIns + Directory + PersonSettings,
-    T: futures_util::Stream<Item = Result<Frame, tokio_tungstenite::tungstenite::Error>>
-        + futures_util::Sink<Frame>
-        + Unpin,
+    S: CheckIns + Directory + PersonSettings + 'static,
 {
     let (mut sink, mut frames) = socket.split();
-    loop {
-        let frame = tokio::select! {
-            () = shutdown.cancelled() => return Ended::Stop,
-            frame = frames.next() => frame,
-        };
-        let text = match frame {
-            Some(Ok(Frame::Text(text))) => text,
-            Some(Ok(Frame::Ping(data))) => {
-                if sink.send(Frame::Pong(data)).await.is_err() {
-                    return Ended::Reconnect;
-                }
-                continue;
+    let (answered, mut answers) = mpsc::unbounded_channel::<Option<String>>();
+    let mut holding = 0_usize;
+    let mut drain_by: Option<Instant> = None;
+    let ended = loop {
+        if drain_by.is_some() && holding == 0 {
+            break Ended::Replaced;
+        }
+        let drained = async {
+            match drain_by {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
             }
-            Some(Ok(Frame::Close(_))) | Some(Err(_)) | None => return Ended::Reconnect,
-            Some(Ok(_)) => continue,
         };
-        let Ok(envelope) = serde_json::from_str::<Value>(text.as_str()) else {
-            tracing::warn!("an unreadable Socket Mode frame");
-            continue;
-        };
-        match envelope["type"].as_str() {
-            Some("hello") => tracing::info!("connected to Slack over Socket Mode"),
-            Some("disconnect") => {
-                let reason = envelope["reason"].as_str().unwrap_or_default();
-                tracing::info!(slack.reason = reason, "Slack asked to disconnect");
-                return if reason == "link_disabled" {
-                    tracing::error!(
-                        "Socket Mode is turned off for this Slack app; no events will arrive"
-                    );
-                    Ended::Stop
-                } else {
-                    Ended::Reconnect
-                };
+        tokio::select! {
+            () = stop.cancelled() => break Ended::Stopped,
+            () = retire.cancelled(), if drain_by.is_none() => {
+                drain_by = Some(Instant::now() + DRAIN_LIMIT);
             }
-            _ => {
-                if let Some(ack) = envelope_ack(&envelope, handler).await
-                    && sink.send(Frame::text(ack.to_string())).await.is_err()
+            () = drained => {
+                tracing::warn!(envelopes = holding, "closing a replaced Socket Mode connection before its envelopes were answered; Slack will resend them");
+                break Ended::Replaced;
+            }
+            Some(answer) = answers.recv() => {
+                holding -= 1;
+                if let Some(ack) = answer
+                    && sink.send(Frame::text(ack)).await.is_err()
                 {
-                    return Ended::Reconnect;
+                    break Ended::Dropped;
                 }
+            }
+            frame = frames.next() => {
+                let text = match frame {
+                    Some(Ok(Frame::Text(text))) => text,
+                    Some(Ok(Frame::Ping(data))) => {
+                        if sink.send(Frame::Pong(data)).await.is_err() {
+                            break Ended::Dropped;
+                        }
+                        continue;
+                    }
+                    Some(Ok(Frame::Close(_)) | Err(_)) | None => break Ended::Dropped,
+                    Some(Ok(_)) => continue,
+                };
+                let Ok(envelope) = serde_json::from_str::<Value>(text.as_str()) else {
+                    tracing::warn!("an unreadable Socket Mode frame");
+                    continue;
+                };
+                match envelope["type"].as_str() {
+                    Some("hello") => {
+                        tracing::info!(slack.connection = id, "connected to Slack over Socket Mode");
+                        let _ = shared.events.send(Event::Hello(id));
+                    }
+                    Some("disconnect") => {
+                        let reason = envelope["reason"].as_str().unwrap_or_default();
+                        metrics::counter!("rhythm_slack_socket_disconnects_total", "reason" => reason.to_owned()).increment(1);
+                        match reason {
+                            "link_disabled" => break Ended::LinkDisabled,
+                            "too_many_websockets" => break Ended::TooMany,
+                            // `warning`, `refresh_requested`, and any reason Slack adds later.
+                            _ => {
+                                tracing::info!(slack.reason = reason, "Slack asked for a new connection");
+                                let _ = shared.events.send(Event::Refresh(id));
+                            }
+                        }
+                    }
+                    _ if envelope["envelope_id"].is_string() => {
+                        holding += 1;
+                        let shared = Arc::clone(&shared);
+                        let answered = answered.clone();
+                        let task = async move {
+                            // The connection may be gone: Slack resends, and gets this answer.
+                            let _ = answered.send(shared.answer(&envelope).await);
+                        };
+                        tokio::spawn(task.with_current_subscriber());
+                    }
+                    other => tracing::warn!(slack.type = other, "a Socket Mode frame without an envelope id"),
+                }
+            }
+        }
+    };
+    if matches!(ended, Ended::Replaced | Ended::Stopped) {
+        // Best effort: the other side may already be gone.
+        let _ = sink.send(Frame::Close(None)).await;
+    }
+    (id, ended)
+}
+
+impl<S: CheckIns + Directory + PersonSettings> Shared<S> {
+    /// The ack for `envelope` (`None`: leave it for Slack to send again), handled once
+    /// however often Slack sends it.
+    async fn answer(&self, envelope: &Value) -> Option<String> {
+        let id = envelope["envelope_id"].as_str()?;
+        match self.answers.claim(id) {
+            Claim::Again(mut first) => {
+                tracing::info!(
+                    slack.envelope_id = id,
+                    "Slack sent an envelope again; it gets the first answer"
+                );
+                let answer = first.wait_for(Option::is_some).await.ok()?;
+                answer.clone().flatten()
+            }
+            Claim::First(settle) => {
+                let ack = envelope_ack(id, envelope, &self.handler)
+                    .await
+                    .map(|ack| ack.to_string());
+                self.answers.settle(id, &settle, ack.clone());
+                ack
             }
         }
     }
 }
 
 /// Handles one envelope; the ack to send, or `None` to leave it for Slack to send again.
-async fn envelope_ack<S>(envelope: &Value, handler: &SlackHandler<S>) -> Option<Value>
+async fn envelope_ack<S>(id: &str, envelope: &Value, handler: &SlackHandler<S>) -> Option<Value>
 where
     S: CheckIns + Directory + PersonSettings,
 {
-    let id = envelope["envelope_id"].as_str()?;
     let payload = &envelope["payload"];
     let inbound: Result<Inbound, _> = match envelope["type"].as_str() {
         Some("events_api") => inbound::event(payload),
@@ -153,4 +440,119 @@ where
         Ack::Json(body) => json!({ "envelope_id": id, "payload": body }),
         Ack::Empty | Ack::Challenge(_) => json!({ "envelope_id": id }),
     })
+}
+
+/// An envelope's answer: `None` while it is being handled, then the ack, or `None` inside
+/// if it failed and is left for Slack to send again.
+type Answer = Option<Option<String>>;
+
+/// The envelopes being handled and the last [`REMEMBERED`] answered, by envelope id.
+#[derive(Default)]
+struct Answers {
+    inner: Mutex<Remembered>,
+}
+
+#[derive(Default)]
+struct Remembered {
+    by_id: HashMap<String, watch::Receiver<Answer>>,
+    /// Answered envelopes, oldest first, to forget beyond [`REMEMBERED`].
+    answered: VecDeque<String>,
+}
+
+/// Who handles an envelope.
+enum Claim {
+    /// This copy: handle it, then settle.
+    First(watch::Sender<Answer>),
+    /// Another copy is handled or was: wait for its answer.
+    Again(watch::Receiver<Answer>),
+}
+
+impl Answers {
+    fn claim(&self, id: &str) -> Claim {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(first) = inner.by_id.get(id) {
+            // A copy whose task died unanswered is handled afresh.
+            let alive = first.borrow().is_some() || first.has_changed().is_ok();
+            if alive {
+                return Claim::Again(first.clone());
+            }
+        }
+        let (settle, first) = watch::channel(None);
+        inner.by_id.insert(id.to_owned(), first);
+        Claim::First(settle)
+    }
+
+    /// Records the answer and wakes the copies waiting for it. A failure is forgotten, so
+    /// that Slack's next resend is handled again.
+    fn settle(&self, id: &str, settle: &watch::Sender<Answer>, ack: Option<String>) {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let failed = ack.is_none();
+        settle.send_replace(Some(ack));
+        if failed {
+            inner.by_id.remove(id);
+            return;
+        }
+        inner.answered.push_back(id.to_owned());
+        while inner.answered.len() > REMEMBERED {
+            if let Some(oldest) = inner.answered.pop_front() {
+                inner.by_id.remove(&oldest);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_up_to_the_limit_and_starts_over_after_a_healthy_connection() {
+        let mut backoff = Backoff::new(Reconnect::default());
+        let waits: Vec<u64> = (0..8).map(|_| backoff.failed().as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
+        backoff.reset();
+        assert_eq!(backoff.failed(), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_resent_envelope_waits_for_the_first_answer_and_a_failure_is_forgotten() {
+        let answers = Answers::default();
+        let Claim::First(settle) = answers.claim("E1") else {
+            panic!("the first copy is handled");
+        };
+        let Claim::Again(waiting) = answers.claim("E1") else {
+            panic!("a second copy waits");
+        };
+        answers.settle("E1", &settle, Some("ack".to_owned()));
+        assert_eq!(*waiting.borrow(), Some(Some("ack".to_owned())));
+        assert!(matches!(answers.claim("E1"), Claim::Again(_)), "remembered");
+
+        let Claim::First(settle) = answers.claim("E2") else {
+            panic!("the first copy is handled");
+        };
+        answers.settle("E2", &settle, None);
+        assert!(
+            matches!(answers.claim("E2"), Claim::First(_)),
+            "handled again"
+        );
+    }
+
+    #[test]
+    fn a_copy_whose_task_died_is_handled_again_and_old_answers_are_forgotten() {
+        let answers = Answers::default();
+        let Claim::First(settle) = answers.claim("E1") else {
+            panic!("the first copy is handled");
+        };
+        drop(settle);
+        assert!(matches!(answers.claim("E1"), Claim::First(_)));
+
+        for n in 0..=REMEMBERED {
+            let id = format!("F{n}");
+            if let Claim::First(settle) = answers.claim(&id) {
+                answers.settle(&id, &settle, Some(String::new()));
+            }
+        }
+        assert!(matches!(answers.claim("F0"), Claim::First(_)), "forgotten");
+        assert!(matches!(answers.claim("F1"), Claim::Again(_)));
+    }
 }

@@ -10,9 +10,8 @@ use rhythm_store::Store;
 use rhythm_testing::TestDb;
 use rhythm_testing::slack::FakeSlack;
 use rhythm_testing::slack::payloads::{self, ValueKind};
-use serde_json::Value;
 
-use crate::support::{dispatcher, org, uid};
+use crate::support::{dispatcher, find_button, org, uid};
 
 fn handler(db: &TestDb, slack: &FakeSlack) -> SlackHandler<Store> {
     let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
@@ -136,17 +135,4 @@ async fn commands_answer_privately_and_strangers_are_told_what_to_do() {
             .unwrap()
             .starts_with("I don't know you yet")
     );
-}
-
-fn find_button(blocks: &Value, action: &str) -> String {
-    blocks
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|block| block["elements"].as_array())
-        .flatten()
-        .find(|element| element["action_id"] == action)
-        .and_then(|element| element["value"].as_str())
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no {action} button in {blocks}"))
 }

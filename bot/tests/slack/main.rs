@@ -1,7 +1,9 @@
 //! The Slack adapter against the fake Slack on 127.0.0.1 and a real database.
 
+mod digests;
 mod handler;
 mod http;
+mod journey;
 mod messenger;
 mod socket;
 mod support;

@@ -45,8 +45,11 @@ pub enum QuestionKind {
 }
 
 /// One question.
+///
+/// No `deny_unknown_fields` here: serde does not support it next to `flatten` (it refuses
+/// the flattened `kind` itself, so no stored template could be read back). Policy files are
+/// read strictly by `schedule::Policy`, which refuses unknown keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Question {
     /// Its key in the answers: short, lower case, such as `done`.
     pub id: String,

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::people::{
     ChatUserId, DisplayName, Email, Person, Platform, Region, Role, TeamName, Timezone,
+    TimezoneSource,
 };
 use crate::ports::{AuditEntry, DirectorySnapshot};
 
@@ -33,6 +34,9 @@ pub struct PersonChange {
     pub name: DisplayName,
     /// Zone.
     pub timezone: Timezone,
+    /// Who chose the zone: HR when the row gives one, else the default (for someone new) or
+    /// whoever chose it before.
+    pub timezone_source: TimezoneSource,
     /// Role.
     pub role: Role,
     /// Manager.
@@ -376,6 +380,10 @@ fn created(row: &ImportRow, options: &ImportOptions, spelling: &TeamSpelling) ->
         email: row.email.clone(),
         name: row.name.clone(),
         timezone: row.timezone.unwrap_or(options.default_timezone),
+        timezone_source: match row.timezone {
+            Some(_) => TimezoneSource::Hr,
+            None => TimezoneSource::Default,
+        },
         role: row.role.unwrap_or_default(),
         manager: row.manager.clone().flatten(),
         region: row.region.clone().flatten(),
@@ -396,7 +404,7 @@ fn updated(row: &ImportRow, person: &Person, spelling: &TeamSpelling) -> Option<
             fields.push(field);
         }
     };
-    let timezone = row.timezone.unwrap_or(person.timezone);
+    let (timezone, timezone_source) = zone_after(row, person);
     let role = row.role.unwrap_or(person.role);
     let manager = row
         .manager
@@ -418,7 +426,10 @@ fn updated(row: &ImportRow, person: &Person, spelling: &TeamSpelling) -> Option<
         })
         .collect();
     differs(row.name != person.name, "name");
-    differs(timezone != person.timezone, "timezone");
+    differs(
+        timezone != person.timezone || timezone_source != person.timezone_source,
+        "timezone",
+    );
     differs(role != person.role, "role");
     differs(manager != person.manager, "manager_email");
     differs(teams.is_some(), "team");
@@ -436,12 +447,25 @@ fn updated(row: &ImportRow, person: &Person, spelling: &TeamSpelling) -> Option<
         email: row.email.clone(),
         name: row.name.clone(),
         timezone,
+        timezone_source,
         role,
         manager,
         region,
         teams,
         identities,
     })
+}
+
+/// A zone the row gives becomes HR's, so Slack's sync no longer replaces it; a row that
+/// repeats a zone someone chose (HR or the person) leaves it theirs. An empty cell keeps
+/// the zone and who chose it.
+fn zone_after(row: &ImportRow, person: &Person) -> (Timezone, TimezoneSource) {
+    match row.timezone {
+        Some(zone) if zone != person.timezone || person.timezone_source.is_automatic() => {
+            (zone, TimezoneSource::Hr)
+        }
+        _ => (person.timezone, person.timezone_source),
+    }
 }
 
 fn same_teams(wanted: &[TeamName], current: &[TeamName]) -> bool {

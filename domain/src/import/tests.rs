@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::people::{ChatIdentity, ChatUserId, Person, PersonId, Platform, Role};
+use crate::people::{ChatIdentity, ChatUserId, Person, PersonId, Platform, Role, TimezoneSource};
 use crate::ports::DirectorySnapshot;
 
 fn options() -> ImportOptions {
@@ -41,6 +41,7 @@ fn stored(email: &str, manager: Option<&str>, slack: Option<&str>) -> Person {
         email: Email::parse(email).unwrap(),
         name: DisplayName::parse(email).unwrap(),
         timezone: Timezone::UTC,
+        timezone_source: TimezoneSource::Hr,
         role: Role::Employee,
         manager: manager.map(|m| Email::parse(m).unwrap()),
         teams: Vec::new(),
@@ -297,4 +298,60 @@ fn a_plan_creates_the_new_updates_the_changed_and_counts_the_rest() {
     assert_eq!(updated, [("moved@example.com", vec!["timezone"])]);
     let deactivated: Vec<&str> = plan.deactivate.iter().map(|p| p.email.as_str()).collect();
     assert_eq!(deactivated, ["left@example.com"]);
+}
+
+#[test]
+fn a_zone_from_the_file_is_hrs_and_a_missing_one_is_the_default() {
+    let csv = "email,name,timezone\n\
+               given@example.com,Given,Asia/Tokyo\n\
+               blank@example.com,Blank,\n";
+    let plan = planned(csv, &DirectorySnapshot::default(), &options());
+    let sources: Vec<_> = plan
+        .changes
+        .iter()
+        .map(|c| (c.email.as_str(), c.timezone.as_str(), c.timezone_source))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("given@example.com", "Asia/Tokyo", TimezoneSource::Hr),
+            ("blank@example.com", "UTC", TimezoneSource::Default),
+        ]
+    );
+}
+
+#[test]
+fn a_zone_the_file_repeats_becomes_hrs_unless_someone_chose_it() {
+    let with_source = |email: &str, source: TimezoneSource| Person {
+        timezone_source: source,
+        ..stored(email, None, None)
+    };
+    let known = directory(vec![
+        with_source("default@example.com", TimezoneSource::Default),
+        with_source("slack@example.com", TimezoneSource::Slack),
+        with_source("person@example.com", TimezoneSource::Person),
+        with_source("blank@example.com", TimezoneSource::Slack),
+    ]);
+    let csv = "email,name,timezone\n\
+               default@example.com,default@example.com,UTC\n\
+               slack@example.com,slack@example.com,UTC\n\
+               person@example.com,person@example.com,UTC\n\
+               blank@example.com,blank@example.com,\n";
+    let plan = planned(csv, &known, &options());
+    let changed: Vec<_> = plan
+        .changes
+        .iter()
+        .map(|c| (c.email.as_str(), c.timezone_source))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("default@example.com", TimezoneSource::Hr),
+            ("slack@example.com", TimezoneSource::Hr),
+        ]
+    );
+    assert_eq!(
+        plan.unchanged, 2,
+        "a person's own zone and an empty cell stay"
+    );
 }

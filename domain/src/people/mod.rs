@@ -1,5 +1,5 @@
-//! The directory of people: who works here, in which zone, for whom, in which teams, and
-//! under which chat accounts.
+//! The directory of people: who works here, in which zone (and who chose it), for whom, in
+//! which teams, and under which chat accounts.
 //!
 //! Each field type parses untrusted text once ([`Email::parse`], [`Timezone::parse`],
 //! [`Role::parse`], …) and fails with an [`Invalid`] whose text is a sentence a person can
@@ -19,7 +19,7 @@ pub use names::{DisplayName, Region, TeamName};
 pub use person::{Person, PersonId, Team};
 pub use role::Role;
 pub use roster::Roster;
-pub use timezone::Timezone;
+pub use timezone::{Timezone, TimezoneSource};
 
 /// A value that could not be parsed; the text says what is wrong and what would be right.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

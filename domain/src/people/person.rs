@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{ChatIdentity, DisplayName, Email, Region, Role, TeamName, Timezone};
+use super::{ChatIdentity, DisplayName, Email, Region, Role, TeamName, Timezone, TimezoneSource};
 use crate::schedule::{OutOfOffice, QuietHours};
 
 /// A person's storage id; other records point at people by it.
@@ -21,6 +21,8 @@ pub struct Person {
     pub name: DisplayName,
     /// Where their reminders are computed.
     pub timezone: Timezone,
+    /// Who chose `timezone`: the import's default, HR, the person, or Slack.
+    pub timezone_source: TimezoneSource,
     /// What they may do.
     pub role: Role,
     /// Their manager, if any.

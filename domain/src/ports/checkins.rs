@@ -176,13 +176,22 @@ pub trait CheckIns: Send + Sync {
         name: &str,
     ) -> impl Future<Output = Result<Option<Template>, StoreError>> + Send;
 
-    /// Records an inbound event by its idempotency key; `false` if it was seen before.
+    /// Records an inbound event by its idempotency key; `false` if it was seen before —
+    /// unless its first try was never marked handled and is old enough that its process
+    /// must have died (30 s): then the retry is handled, and this is `true`.
     fn first_seen(
         &self,
         platform: &str,
         key: &str,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Marks an inbound event handled: its retries are ignored from now on.
+    fn handled_seen(
+        &self,
+        platform: &str,
+        key: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Forgets an inbound event whose handling failed, so that the platform's retry of it
     /// is handled rather than ignored.

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::ScheduleId;
+use super::{MessageRef, ScheduleId};
+use crate::chat::Message;
 use crate::people::{DisplayName, Email, PersonId, Timezone};
 
 /// A delivery's storage id.
@@ -78,4 +79,57 @@ pub enum SendError {
 pub trait Messenger: Send + Sync {
     /// Sends one delivery.
     fn send(&self, message: &Outgoing) -> impl Future<Output = Result<Sent, SendError>> + Send;
+}
+
+/// Where an announcement goes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Destination {
+    /// A channel on the announcer's platform, by its id there.
+    Channel(String),
+    /// A person, in a DM on the announcer's platform.
+    Person(PersonId),
+}
+
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Channel(channel) => write!(f, "channel:{channel}"),
+            Self::Person(person) => write!(f, "person:{}", person.0),
+        }
+    }
+}
+
+/// Posts messages that are not a person's delivery: digests to a team's channel, summaries
+/// to a manager.
+pub trait Announcer: Send + Sync {
+    /// The platform it posts to (`slack`, `discord`, `console`): which of a team's channels
+    /// it can reach.
+    fn platform(&self) -> &str;
+
+    /// Posts `message` to `to`.
+    fn announce(
+        &self,
+        to: &Destination,
+        message: &Message,
+    ) -> impl Future<Output = Result<MessageRef, SendError>> + Send;
+}
+
+impl<T: Messenger> Messenger for std::sync::Arc<T> {
+    fn send(&self, message: &Outgoing) -> impl Future<Output = Result<Sent, SendError>> + Send {
+        (**self).send(message)
+    }
+}
+
+impl<T: Announcer> Announcer for std::sync::Arc<T> {
+    fn platform(&self) -> &str {
+        (**self).platform()
+    }
+
+    fn announce(
+        &self,
+        to: &Destination,
+        message: &Message,
+    ) -> impl Future<Output = Result<MessageRef, SendError>> + Send {
+        (**self).announce(to, message)
+    }
 }

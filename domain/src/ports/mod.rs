@@ -6,6 +6,7 @@
 use std::future::Future;
 
 mod checkins;
+mod digests;
 mod messenger;
 mod outbox;
 mod schedules;
@@ -13,7 +14,10 @@ mod schedules;
 pub use checkins::{
     CheckIn, CheckInId, CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission,
 };
-pub use messenger::{DeliveryId, Messenger, OccurrenceId, Outgoing, SendError, Sent};
+pub use digests::{CheckInDay, DigestKey, DigestOutcome, Digests, TeamChannel};
+pub use messenger::{
+    Announcer, DeliveryId, Destination, Messenger, OccurrenceId, Outgoing, SendError, Sent,
+};
 pub use outbox::{
     Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,
     PlannerStep,
@@ -25,6 +29,7 @@ pub use schedules::{
 use crate::import::{ImportPlan, Problem};
 use crate::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
 use crate::schedule::OutOfOffice;
+use crate::sync::SyncPlan;
 
 /// A storage failure. Its text is for the logs, never for a person in chat.
 #[derive(Debug, thiserror::Error)]
@@ -127,4 +132,21 @@ pub trait Directory: Send + Sync {
     ) -> impl Future<Output = Result<Result<ImportPlan, Vec<Problem>>, StoreError>> + Send
     where
         F: FnOnce(&DirectorySnapshot) -> Result<ImportPlan, Vec<Problem>> + Send;
+}
+
+/// Linking people to their Slack accounts and taking Slack zones ([`crate::sync`]).
+pub trait DirectorySync: Send + Sync {
+    /// Runs `plan` against a snapshot taken inside one write transaction (serialised with
+    /// imports) and, if `commit` is [`Commit::Write`] and the plan changes anything, writes
+    /// its links and zones there with its audit entry ([`SyncPlan::audit`], as `actor`).
+    /// A zone someone chose since the snapshot, or an account linked since, is left alone:
+    /// the plan returned lists only what was written.
+    fn sync_directory<F>(
+        &self,
+        plan: F,
+        commit: Commit,
+        actor: &str,
+    ) -> impl Future<Output = Result<SyncPlan, StoreError>> + Send
+    where
+        F: FnOnce(&DirectorySnapshot) -> SyncPlan + Send;
 }

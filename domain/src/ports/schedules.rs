@@ -1,10 +1,12 @@
-//! The schedules port: what HR's schedule commands read and change.
+//! The schedules port: what HR's schedule commands read and change — schedules, holiday
+//! calendars and check-in templates, which a policy file applies together.
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
 use super::{AuditEntry, Commit, StoreError};
+use crate::checkin::Template;
 use crate::schedule::{HolidayCalendar, Schedule};
 
 /// A schedule's storage id.
@@ -29,13 +31,16 @@ pub struct StoredSchedule {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Every schedule and calendar, as read inside a change's transaction.
+/// Every schedule, calendar and check-in template, as read inside a change's transaction.
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleSnapshot {
     /// Every schedule, by name.
     pub schedules: Vec<StoredSchedule>,
     /// Every holiday calendar, by name.
     pub calendars: Vec<HolidayCalendar>,
+    /// Every stored check-in template, by name. The built-in `default` is not among them
+    /// unless a policy file replaced it.
+    pub templates: Vec<Template>,
 }
 
 impl ScheduleSnapshot {
@@ -87,6 +92,9 @@ pub struct SchedulePlan {
     pub calendars: Vec<HolidayCalendar>,
     /// Schedule changes, in order.
     pub changes: Vec<ScheduleChange>,
+    /// Check-in templates to create or replace, by name. None is ever deleted: check-ins
+    /// already asked name their template.
+    pub templates: Vec<Template>,
     /// The audit-log entry written with them.
     pub audit: Option<AuditEntry>,
 }
@@ -94,13 +102,13 @@ pub struct SchedulePlan {
 impl SchedulePlan {
     /// Whether applying the plan writes nothing.
     pub fn is_empty(&self) -> bool {
-        self.calendars.is_empty() && self.changes.is_empty()
+        self.calendars.is_empty() && self.changes.is_empty() && self.templates.is_empty()
     }
 }
 
-/// The schedules and holiday calendars.
+/// The schedules, holiday calendars and check-in templates.
 pub trait Schedules: Send + Sync {
-    /// Every schedule and calendar.
+    /// Every schedule, calendar and stored check-in template.
     fn schedule_snapshot(
         &self,
     ) -> impl Future<Output = Result<ScheduleSnapshot, StoreError>> + Send;

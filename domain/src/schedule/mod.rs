@@ -5,7 +5,7 @@
 //!   a day off.
 //! - [`HolidayCalendar`], [`QuietHours`], [`OutOfOffice`]: days and hours without reminders.
 //! - [`Schedule`]: a whole schedule, with the rules between its parts checked.
-//! - [`Policy`]: the policy file, schedules and calendars as code.
+//! - [`Policy`]: the policy file, schedules, calendars and check-in templates as code.
 //!
 //! When a schedule fires, and where a fire lands for each person, is worked out by
 //! `rhythm-scheduler`.
@@ -19,5 +19,5 @@ mod spec;
 pub use calendar::{HolidayCalendar, OutOfOffice, QuietHours, parse_date};
 pub use cron::CronSpec;
 pub use fields::{Audience, BusinessDays, DayOffPolicy, ScheduleKind, ScheduleName, ZoneChoice};
-pub use policy::{FollowUpDoc, Policy, ScheduleDoc};
+pub use policy::{FollowUpDoc, Policy, ScheduleDoc, TemplateChanges, UpdatedTemplate};
 pub use spec::{FollowUp, Offset, Recurrence, Schedule};

@@ -1,8 +1,10 @@
-//! The policy file: schedules and holiday calendars as code, kept in version control and
-//! applied with `rhythm schedule apply --file`.
+//! The policy file: schedules, holiday calendars and check-in templates as code, kept in
+//! version control and applied with `rhythm schedule apply --file`.
 //!
 //! Reading a file checks everything that can be checked without the database and reports
-//! every problem at once, each naming the schedule and the key.
+//! every problem at once, each naming the schedule (or calendar, or template) and the key.
+//! What needs the database (does a schedule's template exist?) is checked when applying.
+//! `templates` reads the `[[checkin_template]]` tables and plans their writes.
 
 use std::collections::HashSet;
 
@@ -14,8 +16,13 @@ use super::{
     Audience, BusinessDays, CronSpec, DayOffPolicy, HolidayCalendar, ScheduleKind, ScheduleName,
     ZoneChoice, parse_date,
 };
+use crate::checkin::Template;
 use crate::duration::HumanDuration;
 use crate::people::Invalid;
+
+mod templates;
+
+pub use templates::{TemplateChanges, UpdatedTemplate};
 
 /// What a policy file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +31,8 @@ pub struct Policy {
     pub calendars: Vec<HolidayCalendar>,
     /// Its schedules, in file order.
     pub schedules: Vec<Schedule>,
+    /// Its check-in templates, in file order. One named `default` replaces the built-in.
+    pub templates: Vec<Template>,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +42,8 @@ struct RawPolicy {
     holiday_calendar: Vec<RawCalendar>,
     #[serde(default)]
     schedule: Vec<ScheduleDoc>,
+    #[serde(default)]
+    checkin_template: Vec<templates::TemplateDoc>,
 }
 
 #[derive(Deserialize)]
@@ -196,7 +207,7 @@ impl Problems<'_> {
 }
 
 impl Policy {
-    /// Reads a policy file's text: every schedule and calendar, or every problem.
+    /// Reads a policy file's text: every schedule, calendar and template, or every problem.
     pub fn parse(text: &str) -> Result<Self, Vec<String>> {
         let raw: RawPolicy = toml::from_str(text).map_err(|error| vec![error.to_string()])?;
         let mut found = Vec::new();
@@ -232,10 +243,12 @@ impl Policy {
                 schedules.push(schedule);
             }
         }
+        let templates = templates::read_templates(&raw.checkin_template, &mut found);
         if found.is_empty() {
             Ok(Self {
                 calendars,
                 schedules,
+                templates,
             })
         } else {
             Err(found)

@@ -11,6 +11,7 @@ fn person(id: i64, email: &str, zone: &str, manager: Option<&str>) -> Person {
         email: Email::parse(email).unwrap(),
         name: DisplayName::parse(email).unwrap(),
         timezone: Timezone::parse(zone).unwrap(),
+        timezone_source: Default::default(),
         role: Role::Employee,
         manager: manager.map(|m| Email::parse(m).unwrap()),
         teams: Vec::new(),

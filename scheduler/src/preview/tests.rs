@@ -11,6 +11,7 @@ fn person(email: &str, zone: &str, region: Option<&str>) -> Person {
         email: Email::parse(email).unwrap(),
         name: DisplayName::parse(email).unwrap(),
         timezone: Timezone::parse(zone).unwrap(),
+        timezone_source: Default::default(),
         role: Role::Employee,
         manager: None,
         teams: vec![TeamName::parse("Platform").unwrap()],

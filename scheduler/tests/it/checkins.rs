@@ -214,3 +214,73 @@ async fn a_late_answer_is_accepted_and_marked_and_then_cannot_be_edited() {
         matches!(flow.press(START, checkin).await, Reply::Private(text) if text.contains("closed at 17:00"))
     );
 }
+
+#[tokio::test]
+async fn a_check_in_asks_the_questions_of_the_template_its_schedule_names() {
+    let db = crate::support::with_people_and_schedule(
+        "email,name,timezone\nana@x.com,Ana,Europe/Berlin\n",
+        "kind = \"check_in\"\ncron = \"0 10 * * MON\"\ntemplate = \"retro\"\n\
+         [[checkin_template]]\nname = \"retro\"\ncloses = \"12:00\"\n\
+         [[checkin_template.questions]]\nid = \"keep\"\nprompt = \"What should we keep?\"\n\
+         [[checkin_template.questions]]\nid = \"pace\"\nprompt = \"The pace?\"\nkind = \"choice\"\n\
+         options = [\"Slow\", \"Fine\", \"Fast\"]\n",
+    )
+    .await;
+    db.clock.advance(Duration::hours(1)); // Monday 10:00 in Berlin
+    let clock = Arc::new(db.clock.clone());
+    let planner = Planner::new(db.store.clone(), clock.clone(), 100);
+    assert_eq!(planner.run_due().await.unwrap().deliveries, 1);
+    let sent = Arc::default();
+    let composer = Composer {
+        store: db.store.clone(),
+        sent: Arc::clone(&sent),
+    };
+    let settings = DispatchSettings {
+        owner: "d".into(),
+        ..DispatchSettings::default()
+    };
+    let dispatcher = Dispatcher::new(db.store.clone(), composer, clock, settings);
+    let ana = db
+        .store
+        .people(&PeopleFilter::default())
+        .await
+        .unwrap()
+        .remove(0);
+    let flow = Flow {
+        db,
+        dispatcher,
+        sent,
+        ana,
+    };
+
+    let checkin = prompted(&flow.dispatch().await);
+    let stored = flow.db.store.checkin(checkin).await.unwrap().unwrap();
+    assert_eq!(stored.template, "retro");
+    assert_eq!(
+        stored.closes_at - stored.opened_at,
+        Duration::hours(2),
+        "the window closes at the template's 12:00"
+    );
+    let Reply::Open(form) = flow.press(START, checkin).await else {
+        panic!("Start opens the form");
+    };
+    let fields: Vec<(&str, &str)> = form
+        .fields
+        .iter()
+        .map(|field| (field.id.as_str(), field.label.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("keep", "What should we keep?"), ("pace", "The pace?")]
+    );
+    assert!(matches!(
+        flow.submit(checkin, &[("keep", "Pairing"), ("pace", "Warp")])
+            .await,
+        Reply::FieldErrors(_)
+    ));
+    assert!(matches!(
+        flow.submit(checkin, &[("keep", "Pairing"), ("pace", "Fine")])
+            .await,
+        Reply::Close(Some(_))
+    ));
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod checkins;
+mod digests;
 mod dispatcher;
 mod dst_oracle;
 mod followups;

@@ -28,10 +28,18 @@ macro_rules! select {
     };
 }
 
-type CheckInQuery<'q> = sqlx::query::QueryAs<'q, Db, CheckInRow, <Db as sqlx::Database>::Arguments>;
+pub(super) use select as select_all;
+
+/// An inbound event recorded this long ago and never marked handled was abandoned (its
+/// process died mid-work): a retry of it is handled. Slack retries after a minute; an
+/// answer is due within 3 s.
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::seconds(30);
+
+pub(super) type CheckInQuery<'q> =
+    sqlx::query::QueryAs<'q, Db, CheckInRow, <Db as sqlx::Database>::Arguments>;
 
 #[derive(sqlx::FromRow)]
-struct CheckInRow {
+pub(super) struct CheckInRow {
     id: i64,
     person_id: i64,
     schedule_key: i64,
@@ -93,12 +101,27 @@ async fn one(
         .map_err(StoreError::Unexpected)
 }
 
+/// Every check-in `query` finds.
+pub(super) async fn all(
+    conn: &mut Connection,
+    query: CheckInQuery<'_>,
+) -> Result<Vec<CheckIn>, StoreError> {
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(classify("reading check-ins"))?;
+    rows.into_iter()
+        .map(CheckInRow::into_checkin)
+        .collect::<anyhow::Result<_>>()
+        .map_err(StoreError::Unexpected)
+}
+
 async fn by_id(conn: &mut Connection, id: CheckInId) -> Result<Option<CheckIn>, StoreError> {
     one(conn, sqlx::query_as(select!("id = $1")).bind(id.0)).await
 }
 
 impl SqlStore {
-    async fn connection(&self) -> Result<sqlx::pool::PoolConnection<Db>, StoreError> {
+    pub(super) async fn connection(&self) -> Result<sqlx::pool::PoolConnection<Db>, StoreError> {
         self.pool().acquire().await.map_err(classify("connecting"))
     }
 }
@@ -278,16 +301,31 @@ impl CheckIns for SqlStore {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "INSERT INTO inbound_events (platform, event_key, received_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (platform, event_key) DO NOTHING",
+            "INSERT INTO inbound_events (platform, event_key, received_at, handled) \
+             VALUES ($1, $2, $3, FALSE) \
+             ON CONFLICT (platform, event_key) DO UPDATE SET received_at = excluded.received_at \
+             WHERE inbound_events.handled = FALSE AND inbound_events.received_at < $4",
         )
         .bind(platform)
         .bind(key)
         .bind(at.timestamp_millis())
+        .bind((at - ABANDONED_AFTER).timestamp_millis())
         .execute(&mut *self.connection().await?)
         .await
         .map_err(classify("recording an inbound event"))?;
         Ok(result.rows_affected() == 1)
+    }
+
+    async fn handled_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE inbound_events SET handled = TRUE WHERE platform = $1 AND event_key = $2",
+        )
+        .bind(platform)
+        .bind(key)
+        .execute(&mut *self.connection().await?)
+        .await
+        .map_err(classify("marking an inbound event handled"))?;
+        Ok(())
     }
 
     async fn forget_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {

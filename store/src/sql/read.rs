@@ -43,8 +43,8 @@ pub(crate) async fn people(
     filter: &PeopleFilter,
 ) -> Result<Vec<Person>, StoreError> {
     let mut query = QueryBuilder::<Db>::new(
-        "SELECT id, email, name, timezone, role, manager_email, region, active, quiet_hours, \
-         created_at, updated_at FROM people WHERE TRUE",
+        "SELECT id, email, name, timezone, timezone_source, role, manager_email, region, \
+         active, quiet_hours, created_at, updated_at FROM people WHERE TRUE",
     );
     push_filter(&mut query, filter);
     query.push(" ORDER BY email");

@@ -1,8 +1,9 @@
-//! Schedules and holiday calendars: reading them whole, and writing a change plan inside
-//! the caller's write transaction.
+//! Schedules, holiday calendars and check-in templates: reading them whole, and writing a
+//! change plan inside the caller's write transaction.
 
 use std::collections::HashSet;
 
+use rhythm_domain::checkin::Template;
 use rhythm_domain::ports::{
     ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, StoreError, StoredSchedule,
 };
@@ -67,9 +68,32 @@ pub(crate) async fn calendars(conn: &mut Connection) -> Result<Vec<HolidayCalend
         .map_err(StoreError::Unexpected)
 }
 
-/// Every schedule and calendar, re-checking each stored document.
+/// Every stored check-in template, re-checking each document.
+pub(crate) async fn templates(conn: &mut Connection) -> Result<Vec<Template>, StoreError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, doc FROM checkin_templates ORDER BY name")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(classify("reading check-in templates"))?;
+    rows.into_iter()
+        .map(|(name, doc)| {
+            let template: Template = serde_json::from_str(&doc)?;
+            template.check().map_err(|problems| {
+                let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!(
+                    "stored check-in template `{name}` is invalid: {}",
+                    problems.join("; ")
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map_err(StoreError::Unexpected)
+}
+
+/// Every schedule, calendar and check-in template, re-checking each stored document.
 pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, StoreError> {
     let calendars = calendars(conn).await?;
+    let templates = templates(conn).await?;
     let names: HashSet<String> = calendars
         .iter()
         .map(|calendar| calendar.name.clone())
@@ -89,6 +113,7 @@ pub(crate) async fn snapshot(conn: &mut Connection) -> Result<ScheduleSnapshot, 
     Ok(ScheduleSnapshot {
         schedules,
         calendars,
+        templates,
     })
 }
 
@@ -110,6 +135,21 @@ pub(crate) async fn apply(
         .execute(&mut *conn)
         .await
         .map_err(classify("writing a holiday calendar"))?;
+    }
+    for template in &plan.templates {
+        let doc = serde_json::to_string(template).map_err(|error| {
+            StoreError::Unexpected(anyhow::Error::new(error).context("encoding a template"))
+        })?;
+        sqlx::query(
+            "INSERT INTO checkin_templates (name, doc, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
+        )
+        .bind(template.name.as_str())
+        .bind(doc)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify("writing a check-in template"))?;
     }
     for change in &plan.changes {
         let written = match change {

@@ -1,7 +1,7 @@
 //! What a person sets about themselves from chat: their time zone and days away, each
 //! change audited in its own transaction.
 
-use rhythm_domain::people::{PersonId, Timezone};
+use rhythm_domain::people::{PersonId, Timezone, TimezoneSource};
 use rhythm_domain::ports::{AuditEntry, PersonSettings, StoreError};
 use rhythm_domain::schedule::OutOfOffice;
 
@@ -12,7 +12,7 @@ use crate::error::classify;
 type Transaction = sqlx::Transaction<'static, Db>;
 
 impl SqlStore {
-    async fn begin_write(&self, what: &'static str) -> Result<Transaction, StoreError> {
+    pub(super) async fn begin_write(&self, what: &'static str) -> Result<Transaction, StoreError> {
         self.pool()
             .begin_with(BEGIN_WRITE)
             .await
@@ -21,7 +21,7 @@ impl SqlStore {
 }
 
 /// Writes `entry` to the audit log in `tx`, and commits the change with it.
-async fn commit_audited(
+pub(super) async fn commit_audited(
     mut tx: Transaction,
     entry: &AuditEntry,
     now: i64,
@@ -30,6 +30,23 @@ async fn commit_audited(
     tx.commit()
         .await
         .map_err(classify("committing a person's setting"))
+}
+
+/// Schedules in each recipient's zone computed their next look from the zones people were
+/// in; after a zone changes, one may fire sooner, so have the planner look again now.
+pub(super) async fn zones_changed(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE schedules SET next_fire_at = $1, version = version + 1 \
+         WHERE paused = FALSE AND next_fire_at > $1 AND doc LIKE '%\"timezone\":\"recipient\"%'",
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(classify("bringing recipient-zone schedules forward"))?;
+    Ok(())
 }
 
 impl PersonSettings for SqlStore {
@@ -41,23 +58,17 @@ impl PersonSettings for SqlStore {
     ) -> Result<(), StoreError> {
         let now = self.now().timestamp_millis();
         let mut tx = self.begin_write("starting a time zone change").await?;
-        sqlx::query("UPDATE people SET timezone = $1, updated_at = $2 WHERE id = $3")
-            .bind(zone.as_str())
-            .bind(now)
-            .bind(person.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(classify("setting a time zone"))?;
-        // Schedules in each recipient's zone computed their next look from the zones people
-        // were in; a new zone may fire sooner, so have the planner look again now.
         sqlx::query(
-            "UPDATE schedules SET next_fire_at = $1, version = version + 1 \
-             WHERE paused = FALSE AND next_fire_at > $1 AND doc LIKE '%\"timezone\":\"recipient\"%'",
+            "UPDATE people SET timezone = $1, timezone_source = $2, updated_at = $3 WHERE id = $4",
         )
+        .bind(zone.as_str())
+        .bind(TimezoneSource::Person.as_str())
         .bind(now)
+        .bind(person.0)
         .execute(&mut *tx)
         .await
-        .map_err(classify("bringing recipient-zone schedules forward"))?;
+        .map_err(classify("setting a time zone"))?;
+        zones_changed(&mut tx, now).await?;
         let entry = AuditEntry {
             actor: actor.to_owned(),
             action: "person.timezone".to_owned(),

@@ -70,15 +70,16 @@ async fn upsert_people(
 ) -> Result<HashMap<String, i64>, StoreError> {
     let mut ids = HashMap::with_capacity(changes.len());
     let mut written = 0;
-    for chunk in changes.chunks(rows_per_statement(9)) {
+    for chunk in changes.chunks(rows_per_statement(10)) {
         let mut query = QueryBuilder::<Db>::new(
-            "INSERT INTO people (email, name, timezone, role, manager_email, region, active, \
-             created_at, updated_at) ",
+            "INSERT INTO people (email, name, timezone, timezone_source, role, manager_email, \
+             region, active, created_at, updated_at) ",
         );
         query.push_values(chunk, |mut row, change| {
             row.push_bind(change.email.as_str())
                 .push_bind(change.name.as_str())
                 .push_bind(change.timezone.as_str())
+                .push_bind(change.timezone_source.as_str())
                 .push_bind(change.role.as_str())
                 .push_bind(change.manager.as_ref().map(|email| email.as_str()))
                 .push_bind(change.region.as_ref().map(|region| region.as_str()))
@@ -88,7 +89,8 @@ async fn upsert_people(
         });
         query.push(
             " ON CONFLICT (email) DO UPDATE SET name = excluded.name, \
-             timezone = excluded.timezone, role = excluded.role, \
+             timezone = excluded.timezone, timezone_source = excluded.timezone_source, \
+             role = excluded.role, \
              manager_email = excluded.manager_email, region = excluded.region, \
              active = excluded.active, updated_at = excluded.updated_at \
              RETURNING id, email",

@@ -126,6 +126,36 @@ async fn an_inbound_event_is_seen_once_per_platform() {
 }
 
 #[tokio::test]
+async fn an_event_whose_process_died_mid_work_is_handled_when_retried_but_a_handled_one_never() {
+    let db = TestDb::new().await;
+    let now = db.clock.now();
+    assert!(db.store.first_seen("slack", "Ev1", now).await.unwrap());
+    assert!(db.store.first_seen("slack", "Ev2", now).await.unwrap());
+    db.store.handled_seen("slack", "Ev2").await.unwrap();
+    let soon = now + Duration::seconds(20);
+    assert!(
+        !db.store.first_seen("slack", "Ev1", soon).await.unwrap(),
+        "still being handled, perhaps"
+    );
+    let later = now + Duration::seconds(61);
+    assert!(
+        db.store.first_seen("slack", "Ev1", later).await.unwrap(),
+        "abandoned: Slack's retry a minute later is handled"
+    );
+    assert!(
+        !db.store.first_seen("slack", "Ev1", later).await.unwrap(),
+        "and taken over once"
+    );
+    assert!(!db.store.first_seen("slack", "Ev2", later).await.unwrap());
+    assert!(
+        !db.store
+            .first_seen("slack", "Ev2", now + Duration::hours(1))
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
 async fn the_default_template_is_built_in_and_unknown_ones_are_none() {
     let db = TestDb::new().await;
     assert_eq!(

@@ -2,5 +2,8 @@
 //! `RHYTHM_TEST_DATABASE_URL=postgres://…`, against Postgres.
 
 mod checkins;
+mod digests;
 mod directory;
 mod schedules;
+mod sync;
+mod templates;

@@ -1,4 +1,4 @@
-//! Schedules and holiday calendars.
+//! Schedules, holiday calendars and the templates written with them.
 
 use chrono::{DateTime, Utc};
 use rhythm_domain::ports::{AuditEntry, Commit, ScheduleChange, SchedulePlan, Schedules};
@@ -24,6 +24,7 @@ fn create_all(policy: &Policy) -> SchedulePlan {
                 next_fire_at: Some(at("2026-03-02T08:00:00Z")),
             })
             .collect(),
+        templates: policy.templates.clone(),
         audit: Some(AuditEntry {
             actor: "test".into(),
             action: "schedule.apply".into(),
@@ -45,6 +46,7 @@ async fn schedules_and_calendars_round_trip_exactly() {
 
     let snapshot = db.store.schedule_snapshot().await.unwrap();
     assert_eq!(snapshot.calendars, policy.calendars);
+    assert_eq!(snapshot.templates, policy.templates);
     let mut stored: Vec<_> = snapshot
         .schedules
         .iter()

@@ -1,4 +1,5 @@
-//! Scripted failures: the next N calls of a method, or a seeded fraction of all calls.
+//! Scripted failures: the next N calls of a method, or a seeded fraction of all calls; and
+//! scripted slowness: the next N calls of a method answered late.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
@@ -39,6 +40,7 @@ const TIMEOUT_HOLD: Duration = Duration::from_secs(60);
 pub(crate) struct FailurePlan {
     next: HashMap<String, VecDeque<Failure>>,
     random: Option<RandomFailures>,
+    delays: HashMap<String, VecDeque<Duration>>,
 }
 
 #[derive(Debug)]
@@ -67,6 +69,11 @@ impl FailurePlan {
         }
         let index = random.rng.next_u64() % random.kinds.len() as u64;
         random.kinds.get(usize::try_from(index).ok()?).copied()
+    }
+
+    /// How late the next call of `method` is answered, if it is scripted to be.
+    pub(crate) fn take_delay(&mut self, method: &str) -> Option<Duration> {
+        self.delays.get_mut(method).and_then(VecDeque::pop_front)
     }
 }
 
@@ -114,7 +121,15 @@ impl FakeSlack {
         self.set_random(Some(methods), fraction, seed, kinds);
     }
 
-    /// No more scripted or random failures.
+    /// The next `n` calls of `method` are answered `delay` late (whatever the answer, a
+    /// scripted failure included), like a slow Slack. The call is recorded when it arrives.
+    pub fn delay_next(&self, method: &str, n: usize, delay: Duration) {
+        let mut state = self.state();
+        let queue = state.failures.delays.entry(method.to_owned()).or_default();
+        queue.extend(std::iter::repeat_n(delay, n));
+    }
+
+    /// No more scripted or random failures, nor delays.
     pub fn stop_failing(&self) {
         self.state().failures = FailurePlan::default();
     }

@@ -48,6 +48,16 @@ impl FakeUser {
         }
     }
 
+    /// Slackbot, as every workspace's `users.list` has it: `USLACKBOT`, neither flagged a
+    /// bot nor given an email.
+    pub fn slackbot() -> Self {
+        Self {
+            email: None,
+            tz: "America/Los_Angeles".to_owned(),
+            ..Self::person("USLACKBOT", "", "Slackbot")
+        }
+    }
+
     /// The same user in another zone.
     pub fn in_zone(self, tz: &str) -> Self {
         Self {

@@ -46,12 +46,13 @@ async fn api(
     body: Bytes,
 ) -> Response {
     let method = method.trim_matches('/').to_owned();
-    let answer = shared.with_state(|state| {
+    let (answer, delay) = shared.with_state(|state| {
         let request = Request {
             query: query.as_deref(),
             headers: &headers,
             body: &body,
         };
+        let delay = state.failures.take_delay(&method);
         let (params, outcome, answer) = handle(state, shared.addr, &method, &request);
         let params = Value::Object(params);
         state.calls.push(RecordedCall {
@@ -59,8 +60,14 @@ async fn api(
             params,
             outcome,
         });
-        answer
+        (answer, delay)
     });
+    if let Some(delay) = delay {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = shared.shutdown.cancelled() => {}
+        }
+    }
     match answer {
         Answer::Json(value) => slack_json(StatusCode::OK, &value),
         Answer::Failure(failure) => failures::respond(failure, shared.shutdown.clone()).await,

@@ -176,3 +176,23 @@ async fn random_failures_are_the_same_for_the_same_seed() {
         "about 20% of 40 should fail, {failed} did"
     );
 }
+
+#[tokio::test]
+async fn a_delayed_call_is_recorded_at_once_and_answered_late() {
+    let fake = fake_with_ana().await;
+    fake.delay_next("chat.postMessage", 1, Duration::from_millis(300));
+    let client = client(&fake);
+    let token = bot_token();
+    let session = client.open_session(&token);
+
+    let hello = hello_to("U1");
+    let started = std::time::Instant::now();
+    let (posted, recorded) = tokio::join!(session.chat_post_message(&hello), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        fake.calls("chat.postMessage").len()
+    });
+    posted.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(recorded, 1, "the call is recorded before it is answered");
+    assert_eq!(fake.messages_to("U1").len(), 1);
+}

@@ -148,6 +148,7 @@ async fn a_warning_keeps_the_socket_open_and_a_dropped_socket_just_ends() {
     fake.disconnect("warning").unwrap();
     assert_eq!(next_json(&mut socket).await["reason"], "warning");
     assert_eq!(fake.socket_connections(), 1);
+    assert_eq!(fake.peak_socket_connections(), 1);
 
     fake.drop_socket().unwrap();
     let after = tokio::time::timeout(WAIT, socket.next())
@@ -162,6 +163,77 @@ async fn a_warning_keeps_the_socket_open_and_a_dropped_socket_just_ends() {
         fake.send_envelope("events_api", json!({}), false).await,
         Err(SocketError::NotConnected)
     );
+}
+
+#[tokio::test]
+async fn an_unacked_envelope_is_sent_again_on_the_next_connection() {
+    let fake = FakeSlack::start().await;
+    let (mut first, _) = connect(&fake).await;
+    let command = payloads::slash_command("U1", "/checkin", "", &fake.new_trigger_id());
+
+    let client_side = async {
+        let envelope = next_json(&mut first).await;
+        assert_eq!(envelope["retry_attempt"], 0);
+        fake.drop_socket().unwrap();
+        assert!(fake.wait_for_socket_count(0, WAIT).await);
+        let id = envelope["envelope_id"].as_str().unwrap();
+        assert_eq!(fake.unacked_envelopes(), [id], "kept until acked");
+
+        let (mut second, _) = connect(&fake).await;
+        let again = next_json(&mut second).await;
+        assert_eq!(again["envelope_id"], id, "the same envelope");
+        assert_eq!(
+            (
+                again["retry_attempt"].clone(),
+                again["retry_reason"].clone()
+            ),
+            (json!(1), json!("timeout"))
+        );
+        assert_eq!(again["payload"], envelope["payload"]);
+        let ack = json!({"envelope_id": id, "payload": {"text": "late"}});
+        second
+            .send(Message::Text(ack.to_string().into()))
+            .await
+            .unwrap();
+        second
+    };
+    let (acked, _second) = tokio::join!(
+        fake.send_envelope("slash_commands", command, true),
+        client_side
+    );
+    assert_eq!(acked, Ok(Some(json!({"text": "late"}))));
+    assert!(fake.unacked_envelopes().is_empty());
+    assert_eq!(fake.socket_connects(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_beyond_the_limit_is_told_too_many_websockets_and_closed() {
+    let fake = FakeSlack::start().await;
+    fake.limit_socket_connections(1);
+    let (_first, _) = connect(&fake).await;
+
+    let (mut second, _) = connect_async(socket_url(&fake).await).await.unwrap();
+    let refused = next_json(&mut second).await;
+    assert_eq!(refused["type"], "disconnect", "no hello");
+    assert_eq!(refused["reason"], "too_many_websockets");
+    assert_keys_within(
+        &refused,
+        &[&json_fixture(
+            "python-slack-sdk/socket_mode_disconnect.json",
+        )],
+        "disconnect",
+    );
+    let after = tokio::time::timeout(WAIT, second.next())
+        .await
+        .expect("the socket closes in time");
+    assert!(
+        matches!(after, Some(Ok(Message::Close(_))) | None),
+        "{after:?}"
+    );
+    assert_eq!(fake.socket_refusals(), 1);
+    assert_eq!(fake.socket_connects(), 1);
+    assert_eq!(fake.socket_connections(), 1);
+    assert_eq!(fake.socket_arrivals().len(), 2);
 }
 
 #[tokio::test]

@@ -1,4 +1,7 @@
+use chrono::NaiveTime;
+
 use super::*;
+use crate::checkin::{QuestionKind, Visibility};
 
 fn problems(text: &str) -> Vec<String> {
     Policy::parse(text).expect_err("the policy is refused")
@@ -166,5 +169,243 @@ fn a_schedule_survives_the_round_trip_through_its_document() {
         let json = serde_json::to_string(&doc).unwrap();
         let back: ScheduleDoc = serde_json::from_str(&json).unwrap();
         assert_eq!(back.read(&calendars).unwrap(), *schedule, "{json}");
+    }
+}
+
+const TEMPLATE: &str = "[[checkin_template]]\nname = \"retro\"\nvisibility = \"manager\"\ncloses = \"12:30\"\n\
+    [[checkin_template.questions]]\nid = \"mood\"\nprompt = \"How did it go?\"\nkind = \"scale\"\nlabels = [\"1\", \"2\", \"3\", \"4\", \"5\"]\n\
+    [[checkin_template.questions]]\nid = \"keep\"\nprompt = \"What should we keep?\"\n\
+    [[checkin_template.questions]]\nid = \"pace\"\nprompt = \"The pace?\"\nkind = \"choice\"\noptions = [\"Slow\", \"Fine\", \"Fast\"]\noptional = true\n";
+
+fn template_problems(questions: &str) -> Vec<String> {
+    problems(&format!("[[checkin_template]]\nname = \"t\"\n{questions}"))
+}
+
+#[test]
+fn the_example_policy_has_the_weekly_template_its_check_in_names() {
+    let text = include_str!("../../../../config/policy.example.toml");
+    let policy = Policy::parse(text).unwrap();
+    let names: Vec<&str> = policy.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["weekly"]);
+    assert_eq!(policy.schedules[0].template, "weekly");
+    let weekly = &policy.templates[0];
+    let ids: Vec<&str> = weekly.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["mood", "wins", "focus", "blockers"]);
+    assert!(weekly.blocker().is_some_and(|q| q.optional));
+    assert!(policy.plan_templates(&[]).is_ok());
+}
+
+#[test]
+fn a_template_reads_every_key_and_omitted_keys_take_their_defaults() {
+    let policy = Policy::parse(TEMPLATE).unwrap();
+    let retro = &policy.templates[0];
+    assert_eq!(retro.name, "retro");
+    assert_eq!(retro.visibility, Visibility::Manager);
+    assert_eq!(retro.closes, NaiveTime::from_hms_opt(12, 30, 0).unwrap());
+    assert_eq!(
+        retro.questions[1].kind,
+        QuestionKind::Text,
+        "text by default"
+    );
+    assert!(!retro.questions[1].optional);
+    assert_eq!(
+        retro.questions[2].kind,
+        QuestionKind::Choice {
+            options: vec!["Slow".into(), "Fine".into(), "Fast".into()]
+        }
+    );
+    assert!(retro.questions[2].optional);
+
+    let bare = "[[checkin_template]]\nname = \"bare\"\nquestions = [{ id = \"done\", prompt = \"Done?\" }]\n";
+    let bare = &Policy::parse(bare).unwrap().templates[0];
+    assert_eq!(bare.visibility, Visibility::Team);
+    assert_eq!(bare.closes, NaiveTime::from_hms_opt(17, 0, 0).unwrap());
+}
+
+#[test]
+fn closes_may_be_a_string_or_a_toml_time_but_must_be_a_time_of_day() {
+    let closes = |value: &str| {
+        let text = format!(
+            "[[checkin_template]]\nname = \"t\"\ncloses = {value}\nquestions = [{{ id = \"a\", prompt = \"A?\" }}]\n"
+        );
+        Policy::parse(&text).map(|policy| policy.templates[0].closes)
+    };
+    let half_past_four = NaiveTime::from_hms_opt(16, 30, 0).unwrap();
+    assert_eq!(closes("\"16:30\""), Ok(half_past_four));
+    assert_eq!(closes("\"16:30:00\""), Ok(half_past_four));
+    assert_eq!(closes("16:30:00"), Ok(half_past_four));
+    assert_eq!(
+        closes("\"5pm\"").unwrap_err(),
+        ["checkin_template `t`: closes: \"5pm\" is not a time of day: write it as \"17:00\""]
+    );
+    assert!(closes("2026-01-01T17:00:00").is_err());
+}
+
+#[test]
+fn every_template_problem_is_named_by_template_and_key() {
+    let text = "[[checkin_template]]\nname = \"bad\"\nvisibility = \"public\"\ncloses = \"25:00\"\n\
+                [[checkin_template.questions]]\nid = \"Mood!\"\nprompt = \"How are you feeling right now, on a scale of one to five?\"\nkind = \"scale\"\nlabels = [\"a\", \"b\"]\n\
+                [[checkin_template.questions]]\nprompt = \"\"\nkind = \"slider\"\n";
+    assert_eq!(
+        problems(text),
+        [
+            "checkin_template `bad`: visibility: unknown visibility `public`; use team (the digest shows the answers) or manager (only the person, their managers and HR)",
+            "checkin_template `bad`: closes: \"25:00\" is not a time of day: write it as \"17:00\"",
+            "checkin_template `bad`: question `Mood!`: id: `Mood!` must be lower-case letters, digits or _, such as \"done\"",
+            "checkin_template `bad`: question `Mood!`: prompt: 57 characters; keep it to 45 (the longest label a Discord form shows)",
+            "checkin_template `bad`: question `Mood!`: labels: a scale needs 5 labels, worst first, for 1 to 5; 2 given",
+            "checkin_template `bad`: question 2: id: missing; give a short key such as \"done\"",
+            "checkin_template `bad`: question 2: prompt: missing; say what the question asks, in at most 45 characters",
+            "checkin_template `bad`: question 2: kind: unknown question kind `slider`; use text, scale, choice or blocker",
+        ]
+    );
+}
+
+#[test]
+fn questions_need_the_lists_their_kind_uses_and_no_others() {
+    let found = template_problems(
+        "[[checkin_template.questions]]\nid = \"a\"\nprompt = \"A?\"\nkind = \"choice\"\noptions = [\"Only\"]\n\
+         [[checkin_template.questions]]\nid = \"b\"\nprompt = \"B?\"\nkind = \"scale\"\n\
+         [[checkin_template.questions]]\nid = \"c\"\nprompt = \"C?\"\nlabels = [\"x\"]\n\
+         [[checkin_template.questions]]\nid = \"d\"\nprompt = \"D?\"\nkind = \"choice\"\noptions = [\"Yes\", \" \"]\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "checkin_template `t`: question `a`: options: a choice needs 2 to 25 options; 1 given",
+            "checkin_template `t`: question `b`: labels: a scale needs 5 labels, worst first, for 1 to 5; 0 given",
+            "checkin_template `t`: question `c`: labels: only a scale has labels; this question is kind = \"text\"",
+            "checkin_template `t`: question `d`: options: the 2nd is empty",
+        ]
+    );
+}
+
+#[test]
+fn a_template_asks_one_to_five_questions_each_with_its_own_id() {
+    assert_eq!(
+        template_problems(""),
+        ["checkin_template `t`: questions: 0 given; give 1 to 5 (a form shows at most 5)"]
+    );
+    let six: String = (1..=6)
+        .map(|n| format!("[[checkin_template.questions]]\nid = \"q{n}\"\nprompt = \"Q{n}?\"\n"))
+        .collect();
+    assert_eq!(
+        template_problems(&six),
+        ["checkin_template `t`: questions: 6 given; give 1 to 5 (a form shows at most 5)"]
+    );
+    let twice = "[[checkin_template.questions]]\nid = \"a\"\nprompt = \"A?\"\n\
+                 [[checkin_template.questions]]\nid = \"a\"\nprompt = \"Again?\"\n";
+    assert_eq!(
+        template_problems(twice),
+        [
+            "checkin_template `t`: question `a`: id: `a` is used twice; give each question its own id"
+        ]
+    );
+}
+
+#[test]
+fn a_template_name_is_required_and_unique_and_unknown_keys_are_refused() {
+    assert_eq!(
+        problems(&format!("{TEMPLATE}{TEMPLATE}")),
+        ["checkin_template `retro` is defined twice; names must be unique"]
+    );
+    let unnamed = TEMPLATE.replace("name = \"retro\"", "name = \" \"");
+    assert_eq!(
+        problems(&unnamed),
+        ["checkin_template ``: name: a check-in template needs a name"]
+    );
+    let typo = TEMPLATE.replace("visibility", "visible");
+    assert!(problems(&typo)[0].contains("unknown field `visible`"));
+    let question_typo = TEMPLATE.replace("optional = true", "optinal = true");
+    assert!(problems(&question_typo)[0].contains("unknown field `optinal`"));
+}
+
+#[test]
+fn schedule_and_template_problems_are_reported_together() {
+    let text = format!(
+        "{}{}",
+        MINIMAL.replace("check_in", "standup"),
+        TEMPLATE.replace("\"12:30\"", "\"noon\"")
+    );
+    let found = problems(&text);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].starts_with("schedule `Weekly`: kind:"));
+    assert!(found[1].starts_with("checkin_template `retro`: closes:"));
+}
+
+#[test]
+fn the_default_template_may_be_replaced() {
+    let text = TEMPLATE.replace("name = \"retro\"", "name = \"default\"");
+    let policy = Policy::parse(&format!("{MINIMAL}{text}")).unwrap();
+    assert_eq!(policy.templates[0].name, "default");
+    let (changes, write) = policy
+        .plan_templates(&[Template::default_template()])
+        .unwrap();
+    assert_eq!(changes.updated[0].name, "default");
+    assert_eq!(
+        changes.updated[0].keys,
+        ["closes", "questions", "visibility"]
+    );
+    assert_eq!(write, policy.templates);
+}
+
+#[test]
+fn a_check_in_must_name_a_template_in_the_file_a_stored_one_or_the_default() {
+    let retro = Policy::parse(TEMPLATE).unwrap().templates.remove(0);
+    let naming =
+        |template: &str| Policy::parse(&format!("{MINIMAL}template = \"{template}\"\n")).unwrap();
+    assert_eq!(
+        naming("retro").plan_templates(&[]).unwrap_err(),
+        [
+            "schedule `Weekly`: template: no check-in template named `retro`; define it with [[checkin_template]] in the policy file, or name one of: default"
+        ]
+    );
+    assert!(naming("retro").plan_templates(&[retro]).is_ok());
+    assert!(naming("default").plan_templates(&[]).is_ok());
+    let in_file = Policy::parse(&format!("{MINIMAL}template = \"retro\"\n{TEMPLATE}")).unwrap();
+    assert!(in_file.plan_templates(&[]).is_ok());
+    let announcement = Policy::parse(&format!(
+        "{}template = \"launch\"\n",
+        MINIMAL.replace("check_in", "announcement")
+    ))
+    .unwrap();
+    assert!(
+        announcement.plan_templates(&[]).is_ok(),
+        "only check-ins have check-in templates"
+    );
+}
+
+#[test]
+fn applying_templates_creates_updates_and_keeps_but_never_deletes() {
+    let policy = Policy::parse(TEMPLATE).unwrap();
+    let (changes, write) = policy.plan_templates(&[]).unwrap();
+    assert_eq!(changes.created, ["retro"]);
+    assert_eq!(write, policy.templates);
+
+    let (changes, write) = policy.plan_templates(&policy.templates).unwrap();
+    assert_eq!((changes.unchanged, write.len()), (1, 0));
+
+    let edited = Policy::parse(&TEMPLATE.replace("How did it go?", "How was it?")).unwrap();
+    let (changes, write) = edited.plan_templates(&policy.templates).unwrap();
+    assert_eq!(changes.updated[0].keys, ["questions"]);
+    assert_eq!(write, edited.templates);
+
+    let without = Policy::parse(MINIMAL).unwrap();
+    let (changes, write) = without.plan_templates(&policy.templates).unwrap();
+    assert_eq!(changes.kept, ["retro"]);
+    assert!(write.is_empty());
+}
+
+#[test]
+fn a_template_survives_the_round_trip_through_its_stored_document() {
+    let text = include_str!("../../../../config/policy.example.toml");
+    let mut templates = Policy::parse(&format!("{text}{TEMPLATE}"))
+        .unwrap()
+        .templates;
+    templates.push(Template::default_template());
+    for template in templates {
+        let json = serde_json::to_string(&template).unwrap();
+        let back: Template = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, template, "{json}");
     }
 }
