@@ -34,9 +34,9 @@ async fn ana_due_soon(slack: &FakeSlack) -> Rhythm {
     rhythm
 }
 
-/// `rhythm run` on the fake Slack over the HTTP Events API, and the address it serves.
-fn run_on(rhythm: &Rhythm, slack: &FakeSlack) -> (std::process::Child, String) {
-    let mut child = rhythm
+/// `rhythm run` on the fake Slack over the HTTP Events API, logging JSON to a piped stderr.
+pub(crate) fn spawn_run(rhythm: &Rhythm, slack: &FakeSlack) -> std::process::Child {
+    rhythm
         .command()
         .args(["run"])
         .env("RHYTHM__HTTP__LISTEN", "127.0.0.1:0")
@@ -48,7 +48,12 @@ fn run_on(rhythm: &Rhythm, slack: &FakeSlack) -> (std::process::Child, String) {
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("rhythm run starts");
+        .expect("rhythm run starts")
+}
+
+/// `rhythm run` on the fake Slack over the HTTP Events API, and the address it serves.
+fn run_on(rhythm: &Rhythm, slack: &FakeSlack) -> (std::process::Child, String) {
+    let mut child = spawn_run(rhythm, slack);
     let address = crate::cli::listening_address(child.stderr.take().unwrap());
     (child, address)
 }

@@ -3,7 +3,6 @@
 //! page of `users.list` through a rate limit.
 
 use std::io::{BufRead as _, BufReader};
-use std::process::Stdio;
 use std::time::Duration;
 
 use rhythm_bot::slack::client::SlackApi;
@@ -200,19 +199,7 @@ async fn rhythm_run_syncs_the_directory_once_at_start_and_logs_the_summary() {
     let slack = workspace().await;
     let rhythm = Rhythm::new().await;
     assert_eq!(rhythm.import(PEOPLE, &[]).code, 0);
-    let mut child = rhythm
-        .command()
-        .args(["run"])
-        .env("RHYTHM__HTTP__LISTEN", "127.0.0.1:0")
-        .env("RHYTHM__LOG__FORMAT", "json")
-        .env("RHYTHM__SLACK__MODE", "http")
-        .env("RHYTHM__SLACK__API_URL", slack.api_url())
-        .env("SLACK_BOT_TOKEN", FakeSlack::BOT_TOKEN)
-        .env("SLACK_SIGNING_SECRET", FakeSlack::SIGNING_SECRET)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rhythm run starts");
+    let mut child = crate::slack::spawn_run(&rhythm, &slack);
     let stderr = child.stderr.take().unwrap();
     let (events_tx, events_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

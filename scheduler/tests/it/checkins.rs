@@ -64,16 +64,21 @@ struct Flow {
 }
 
 async fn flow() -> Flow {
+    flow_with("follow_up = { nudge_after = \"4h\" }", 2).await
+}
+
+/// Ana in Berlin, a Monday 10:00 check-in with the policy `keys` added, planned into
+/// `deliveries` rows at Monday 10:00.
+async fn flow_with(keys: &str, deliveries: usize) -> Flow {
     let db = crate::support::with_people_and_schedule(
         "email,name,timezone\nana@x.com,Ana,Europe/Berlin\n",
-        "kind = \"check_in\"\ncron = \"0 10 * * MON\"\ntimezone = \"recipient\"\n\
-         follow_up = { nudge_after = \"4h\" }",
+        &format!("kind = \"check_in\"\ncron = \"0 10 * * MON\"\ntimezone = \"recipient\"\n{keys}"),
     )
     .await;
     db.clock.advance(Duration::hours(1)); // Monday 10:00 in Berlin
     let clock = Arc::new(db.clock.clone());
     let planner = Planner::new(db.store.clone(), clock.clone(), 100);
-    assert_eq!(planner.run_due().await.unwrap().deliveries, 2);
+    assert_eq!(planner.run_due().await.unwrap().deliveries, deliveries);
     let sent = Arc::default();
     let composer = Composer {
         store: db.store.clone(),
@@ -217,41 +222,15 @@ async fn a_late_answer_is_accepted_and_marked_and_then_cannot_be_edited() {
 
 #[tokio::test]
 async fn a_check_in_asks_the_questions_of_the_template_its_schedule_names() {
-    let db = crate::support::with_people_and_schedule(
-        "email,name,timezone\nana@x.com,Ana,Europe/Berlin\n",
-        "kind = \"check_in\"\ncron = \"0 10 * * MON\"\ntemplate = \"retro\"\n\
+    let flow = flow_with(
+        "template = \"retro\"\n\
          [[checkin_template]]\nname = \"retro\"\ncloses = \"12:00\"\n\
          [[checkin_template.questions]]\nid = \"keep\"\nprompt = \"What should we keep?\"\n\
          [[checkin_template.questions]]\nid = \"pace\"\nprompt = \"The pace?\"\nkind = \"choice\"\n\
          options = [\"Slow\", \"Fine\", \"Fast\"]\n",
+        1,
     )
     .await;
-    db.clock.advance(Duration::hours(1)); // Monday 10:00 in Berlin
-    let clock = Arc::new(db.clock.clone());
-    let planner = Planner::new(db.store.clone(), clock.clone(), 100);
-    assert_eq!(planner.run_due().await.unwrap().deliveries, 1);
-    let sent = Arc::default();
-    let composer = Composer {
-        store: db.store.clone(),
-        sent: Arc::clone(&sent),
-    };
-    let settings = DispatchSettings {
-        owner: "d".into(),
-        ..DispatchSettings::default()
-    };
-    let dispatcher = Dispatcher::new(db.store.clone(), composer, clock, settings);
-    let ana = db
-        .store
-        .people(&PeopleFilter::default())
-        .await
-        .unwrap()
-        .remove(0);
-    let flow = Flow {
-        db,
-        dispatcher,
-        sent,
-        ana,
-    };
 
     let checkin = prompted(&flow.dispatch().await);
     let stored = flow.db.store.checkin(checkin).await.unwrap().unwrap();
