@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::messenger::SlackMessenger;
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::clock::Clock as _;
@@ -16,12 +15,12 @@ use rhythm_domain::ports::{
 use rhythm_domain::schedule::Policy;
 use rhythm_scheduler::admin::{Change, apply_policy};
 use rhythm_scheduler::digests::{DigestPoster, DigestSettings};
-use rhythm_scheduler::pace::{Limits, Paced, Rate};
+use rhythm_scheduler::pace::Paced;
 use rhythm_store::Store;
 use rhythm_testing::TestDb;
 use rhythm_testing::slack::{FakeSlack, FakeUser};
 
-use crate::support::uid;
+use crate::support::{paced_slack, uid};
 
 /// Mia manages Ana (answered, blocked) and Ben (silent), both in Platform; today's check-ins
 /// closed an hour ago.
@@ -102,17 +101,8 @@ async fn a_closed_day(slack: &FakeSlack, channel: &str) -> TestDb {
 }
 
 fn poster(db: &TestDb, slack: &FakeSlack) -> DigestPoster<Store, Paced<SlackMessenger<Store>>> {
-    let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
     let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
-    let limits = Limits {
-        overall: None,
-        per_recipient: Rate::per_second(1.0),
-    };
-    let messenger = Paced::new(
-        SlackMessenger::new(api, db.store.clone()),
-        limits,
-        Arc::clone(&clock),
-    );
+    let messenger = paced_slack(db, slack);
     DigestPoster::new(
         db.store.clone(),
         messenger,

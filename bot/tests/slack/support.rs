@@ -56,21 +56,27 @@ pub(crate) async fn org(n: usize, slack: &FakeSlack) -> TestDb {
     db
 }
 
-pub(crate) fn dispatcher(
-    db: &TestDb,
-    slack: &FakeSlack,
-) -> Dispatcher<Store, Paced<SlackMessenger<Store>>> {
+/// The Slack messenger on the fake, paced one message a second per recipient, on the
+/// test's clock.
+pub(crate) fn paced_slack(db: &TestDb, slack: &FakeSlack) -> Paced<SlackMessenger<Store>> {
     let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
-    let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
     let limits = Limits {
         overall: None,
         per_recipient: Rate::per_second(1.0),
     };
-    let messenger = Paced::new(
+    Paced::new(
         SlackMessenger::new(api, db.store.clone()),
         limits,
-        Arc::clone(&clock),
-    );
+        Arc::new(db.clock.clone()),
+    )
+}
+
+pub(crate) fn dispatcher(
+    db: &TestDb,
+    slack: &FakeSlack,
+) -> Dispatcher<Store, Paced<SlackMessenger<Store>>> {
+    let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
+    let messenger = paced_slack(db, slack);
     let settings = DispatchSettings {
         owner: "test".into(),
         ..DispatchSettings::default()
