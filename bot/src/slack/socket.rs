@@ -17,15 +17,17 @@
 //! - `link_disabled`: Socket Mode was turned off for the app. Rhythm stops reconnecting and
 //!   logs what to do.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError};
+mod answers;
+
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use rhythm_domain::ports::{CheckIns, Directory, PersonSettings};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as Frame;
@@ -36,6 +38,7 @@ use tracing::instrument::WithSubscriber as _;
 use super::client::SlackApi;
 use super::handler::{Ack, SlackHandler};
 use super::inbound::{self, Inbound};
+use answers::{Answers, Claim};
 
 /// How long a replaced connection may take to finish the envelopes it holds before it
 /// closes anyway (Slack then sends them again on the new one).
@@ -43,9 +46,6 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(5);
 
 /// On shutdown, how long to wait for envelopes still being handled.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-
-/// How many answered envelopes are remembered, to answer Slack's resends alike.
-const REMEMBERED: usize = 1_000;
 
 /// What Rhythm tells an operator when Slack turns Socket Mode off for the app.
 const LINK_DISABLED: &str = "Slack turned Socket Mode off for this app (disconnect reason \
@@ -103,7 +103,7 @@ pub async fn run_with<S>(
 ) where
     S: CheckIns + Directory + PersonSettings + 'static,
 {
-    let (events, mut heard) = mpsc::unbounded_channel();
+    let (events, heard) = mpsc::unbounded_channel();
     let (busy, mut idle) = mpsc::channel::<()>(1);
     let shared = Arc::new(Shared {
         handler,
@@ -112,73 +112,138 @@ pub async fn run_with<S>(
         _busy: busy,
     });
     let stop = shutdown.child_token();
-    let mut connections = JoinSet::new();
-    let mut retire: HashMap<u64, CancellationToken> = HashMap::new();
+    let mut connections = Connections {
+        tasks: JoinSet::new(),
+        retire: HashMap::new(),
+        heard,
+        newest: 0,
+    };
     let mut backoff = Backoff::new(reconnect);
     let mut wait = Duration::ZERO;
-    let mut newest = 0;
-    'connect: loop {
-        tokio::select! {
-            () = stop.cancelled() => break 'connect,
-            () = tokio::time::sleep(wait) => {}
-        }
+    while connections.wait(wait, &stop).await == Next::Connect {
         let opened = tokio::select! {
-            () = stop.cancelled() => break 'connect,
+            () = stop.cancelled() => break,
             opened = open(&api, &app_token) => opened,
         };
-        let socket = match opened {
-            Ok(socket) => socket,
+        wait = match opened {
+            Ok(socket) => {
+                metrics::counter!("rhythm_slack_socket_connects_total").increment(1);
+                let id = connections.spawn(socket, &shared, &stop);
+                match connections.serve(id, &stop, &mut backoff).await {
+                    Some(wait) => wait,
+                    None => break,
+                }
+            }
             Err(reason) => {
-                wait = backoff.failed();
+                let wait = backoff.failed();
                 tracing::warn!(error = %reason, retry_in_ms = millis(wait), "could not connect to Slack's Socket Mode");
-                continue;
+                wait
             }
         };
-        metrics::counter!("rhythm_slack_socket_connects_total").increment(1);
-        newest += 1;
-        let current = newest;
-        let token = CancellationToken::new();
-        retire.insert(current, token.clone());
-        let served = serve(current, socket, Arc::clone(&shared), token, stop.clone());
-        connections.spawn(served.with_current_subscriber());
-        let mut greeted: Option<Instant> = None;
-        let healthy = |greeted: Option<Instant>| {
-            greeted.is_some_and(|at| at.elapsed() >= reconnect.healthy_after)
-        };
-        wait = loop {
+    }
+    stop.cancel();
+    while connections.tasks.join_next().await.is_some() {}
+    drop(shared);
+    if tokio::time::timeout(SHUTDOWN_GRACE, idle.recv())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopping with Slack envelopes still being handled; Slack will resend them");
+    }
+}
+
+/// The connections' tasks: the newest one serving, older ones finishing.
+struct Connections {
+    tasks: JoinSet<(u64, Ended)>,
+    /// Tells a replaced connection to finish and close, by connection id.
+    retire: HashMap<u64, CancellationToken>,
+    heard: mpsc::UnboundedReceiver<Event>,
+    newest: u64,
+}
+
+/// Whether to connect again.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    Connect,
+    Stop,
+}
+
+impl Connections {
+    /// Waits `wait` before the next attempt, unless Rhythm stops or a replaced connection
+    /// still serving hears that Socket Mode is off.
+    async fn wait(&mut self, wait: Duration, stop: &CancellationToken) -> Next {
+        let deadline = Instant::now() + wait;
+        loop {
             tokio::select! {
-                () = stop.cancelled() => break 'connect,
-                Some(event) = heard.recv() => match event {
+                () = stop.cancelled() => return Next::Stop,
+                () = tokio::time::sleep_until(deadline) => return Next::Connect,
+                Some(joined) = self.tasks.join_next() => {
+                    if let Ok((id, ended)) = joined
+                        && self.ended(id, ended) == Next::Stop
+                    {
+                        return Next::Stop;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts serving `socket`; its connection id.
+    fn spawn<S>(&mut self, socket: Socket, shared: &Arc<Shared<S>>, stop: &CancellationToken) -> u64
+    where
+        S: CheckIns + Directory + PersonSettings + 'static,
+    {
+        self.newest += 1;
+        let id = self.newest;
+        let retire = CancellationToken::new();
+        self.retire.insert(id, retire.clone());
+        let served = serve(id, socket, Arc::clone(shared), retire, stop.clone());
+        self.tasks.spawn(served.with_current_subscriber());
+        id
+    }
+
+    /// Follows connection `current` until it must be replaced: the wait before the next
+    /// attempt, or `None` to stop. Once Slack greets it, the older ones are retired.
+    async fn serve(
+        &mut self,
+        current: u64,
+        stop: &CancellationToken,
+        backoff: &mut Backoff,
+    ) -> Option<Duration> {
+        let mut greeted: Option<Instant> = None;
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return None,
+                Some(event) = self.heard.recv() => match event {
                     Event::Hello(id) if id == current => {
                         greeted = Some(Instant::now());
-                        for (_, old) in retire.iter().filter(|(other, _)| **other != current) {
+                        for (_, old) in self.retire.iter().filter(|(other, _)| **other != current) {
                             old.cancel();
                         }
                     }
                     Event::Refresh(id) if id == current => {
-                        if healthy(greeted) {
-                            backoff.reset();
-                        }
-                        break Duration::ZERO;
+                        backoff.ended_after(greeted);
+                        return Some(Duration::ZERO);
                     }
                     // From a connection already being replaced.
                     Event::Hello(_) | Event::Refresh(_) => {}
                 },
-                Some(joined) = connections.join_next() => {
+                Some(joined) = self.tasks.join_next() => {
                     let (id, ended) = joined.unwrap_or_else(|error| {
                         tracing::error!(error = %error, "a Socket Mode connection failed");
                         (current, Ended::Dropped)
                     });
-                    retire.remove(&id);
-                    if ended == Ended::LinkDisabled {
-                        tracing::error!(slack.reason = "link_disabled", "{LINK_DISABLED}");
-                        break 'connect;
+                    if self.ended(id, ended) == Next::Stop {
+                        return None;
                     }
                     if id != current {
                         continue;
                     }
+                    if ended != Ended::TooMany {
+                        backoff.ended_after(greeted);
+                    }
+                    let wait = backoff.failed();
                     if ended == Ended::TooMany {
-                        let wait = backoff.failed();
                         tracing::warn!(
                             slack.reason = "too_many_websockets",
                             retry_in_ms = millis(wait),
@@ -186,26 +251,23 @@ pub async fn run_with<S>(
                              Mode connections as Slack allows (is another Rhythm running with \
                              the same app token?)"
                         );
-                        break wait;
+                    } else {
+                        tracing::warn!(retry_in_ms = millis(wait), "the Socket Mode connection dropped");
                     }
-                    if healthy(greeted) {
-                        backoff.reset();
-                    }
-                    let wait = backoff.failed();
-                    tracing::warn!(retry_in_ms = millis(wait), "the Socket Mode connection dropped");
-                    break wait;
+                    return Some(wait);
                 }
             }
-        };
+        }
     }
-    stop.cancel();
-    while connections.join_next().await.is_some() {}
-    drop(shared);
-    if tokio::time::timeout(SHUTDOWN_GRACE, idle.recv())
-        .await
-        .is_err()
-    {
-        tracing::warn!("stopping with Slack envelopes still being handled; Slack will resend them");
+
+    /// Forgets connection `id`, which ended; `Stop` if Slack turned Socket Mode off.
+    fn ended(&mut self, id: u64, ended: Ended) -> Next {
+        self.retire.remove(&id);
+        if ended == Ended::LinkDisabled {
+            tracing::error!(slack.reason = "link_disabled", "{LINK_DISABLED}");
+            return Next::Stop;
+        }
+        Next::Connect
     }
 }
 
@@ -247,9 +309,12 @@ impl Backoff {
         wait
     }
 
-    /// A connection was healthy: start again from the first wait.
-    fn reset(&mut self) {
-        self.next = self.reconnect.first_wait;
+    /// A connection greeted at `greeted` ended: if it had been up long enough to count as
+    /// healthy, the next wait is the first one again.
+    fn ended_after(&mut self, greeted: Option<Instant>) {
+        if greeted.is_some_and(|at| at.elapsed() >= self.reconnect.healthy_after) {
+            self.next = self.reconnect.first_wait;
+        }
     }
 }
 
@@ -442,65 +507,6 @@ where
     })
 }
 
-/// An envelope's answer: `None` while it is being handled, then the ack, or `None` inside
-/// if it failed and is left for Slack to send again.
-type Answer = Option<Option<String>>;
-
-/// The envelopes being handled and the last [`REMEMBERED`] answered, by envelope id.
-#[derive(Default)]
-struct Answers {
-    inner: Mutex<Remembered>,
-}
-
-#[derive(Default)]
-struct Remembered {
-    by_id: HashMap<String, watch::Receiver<Answer>>,
-    /// Answered envelopes, oldest first, to forget beyond [`REMEMBERED`].
-    answered: VecDeque<String>,
-}
-
-/// Who handles an envelope.
-enum Claim {
-    /// This copy: handle it, then settle.
-    First(watch::Sender<Answer>),
-    /// Another copy is handled or was: wait for its answer.
-    Again(watch::Receiver<Answer>),
-}
-
-impl Answers {
-    fn claim(&self, id: &str) -> Claim {
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(first) = inner.by_id.get(id) {
-            // A copy whose task died unanswered is handled afresh.
-            let alive = first.borrow().is_some() || first.has_changed().is_ok();
-            if alive {
-                return Claim::Again(first.clone());
-            }
-        }
-        let (settle, first) = watch::channel(None);
-        inner.by_id.insert(id.to_owned(), first);
-        Claim::First(settle)
-    }
-
-    /// Records the answer and wakes the copies waiting for it. A failure is forgotten, so
-    /// that Slack's next resend is handled again.
-    fn settle(&self, id: &str, settle: &watch::Sender<Answer>, ack: Option<String>) {
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let failed = ack.is_none();
-        settle.send_replace(Some(ack));
-        if failed {
-            inner.by_id.remove(id);
-            return;
-        }
-        inner.answered.push_back(id.to_owned());
-        while inner.answered.len() > REMEMBERED {
-            if let Some(oldest) = inner.answered.pop_front() {
-                inner.by_id.remove(&oldest);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,49 +516,13 @@ mod tests {
         let mut backoff = Backoff::new(Reconnect::default());
         let waits: Vec<u64> = (0..8).map(|_| backoff.failed().as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
-        backoff.reset();
-        assert_eq!(backoff.failed(), Duration::from_secs(1));
-    }
-
-    #[test]
-    fn a_resent_envelope_waits_for_the_first_answer_and_a_failure_is_forgotten() {
-        let answers = Answers::default();
-        let Claim::First(settle) = answers.claim("E1") else {
-            panic!("the first copy is handled");
-        };
-        let Claim::Again(waiting) = answers.claim("E1") else {
-            panic!("a second copy waits");
-        };
-        answers.settle("E1", &settle, Some("ack".to_owned()));
-        assert_eq!(*waiting.borrow(), Some(Some("ack".to_owned())));
-        assert!(matches!(answers.claim("E1"), Claim::Again(_)), "remembered");
-
-        let Claim::First(settle) = answers.claim("E2") else {
-            panic!("the first copy is handled");
-        };
-        answers.settle("E2", &settle, None);
-        assert!(
-            matches!(answers.claim("E2"), Claim::First(_)),
-            "handled again"
+        backoff.ended_after(Some(Instant::now()));
+        assert_eq!(
+            backoff.failed(),
+            Duration::from_secs(60),
+            "not up long enough"
         );
-    }
-
-    #[test]
-    fn a_copy_whose_task_died_is_handled_again_and_old_answers_are_forgotten() {
-        let answers = Answers::default();
-        let Claim::First(settle) = answers.claim("E1") else {
-            panic!("the first copy is handled");
-        };
-        drop(settle);
-        assert!(matches!(answers.claim("E1"), Claim::First(_)));
-
-        for n in 0..=REMEMBERED {
-            let id = format!("F{n}");
-            if let Claim::First(settle) = answers.claim(&id) {
-                answers.settle(&id, &settle, Some(String::new()));
-            }
-        }
-        assert!(matches!(answers.claim("F0"), Claim::First(_)), "forgotten");
-        assert!(matches!(answers.claim("F1"), Claim::Again(_)));
+        backoff.ended_after(Some(Instant::now() - Duration::from_secs(30)));
+        assert_eq!(backoff.failed(), Duration::from_secs(1));
     }
 }
