@@ -21,10 +21,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use rhythm_domain::clock::{ManualClock, SystemClock};
-use rhythm_domain::ports::{
-    Commit, Messenger, Outgoing, ScheduleChange, SchedulePlan, Schedules as _, SendError, Sent,
-};
-use rhythm_domain::schedule::Policy;
+use rhythm_domain::ports::{Messenger, Outgoing, SendError, Sent};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::Store;
@@ -113,28 +110,7 @@ async fn run() -> anyhow::Result<()> {
 
 /// One announcement to everyone, fired: 10,000 pending deliveries due now.
 async fn plan_announcement(store: &Store, n: usize) -> anyhow::Result<()> {
-    let now = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp(), 0)
-        .ok_or_else(|| anyhow::anyhow!("now is representable"))?;
-    let text = format!(
-        "[[schedule]]\nname = \"Bench {n}\"\nkind = \"announcement\"\nat = \"{}\"\ntimezone = \"UTC\"\n\
-         audience = \"everyone\"\nbusiness_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
-        now.format("%Y-%m-%dT%H:%M:%S")
-    );
-    let schedule = Policy::parse(&text)
-        .map_err(|problems| anyhow::anyhow!("{problems:?}"))?
-        .schedules
-        .remove(0);
-    let plan = SchedulePlan {
-        changes: vec![ScheduleChange::Create {
-            schedule,
-            next_fire_at: Some(now),
-        }],
-        ..SchedulePlan::default()
-    };
-    store
-        .change_schedules(|_| Ok(plan), Commit::Write)
-        .await?
-        .map_err(|problems| anyhow::anyhow!("{problems:?}"))?;
+    rhythm_testing::due_now(store, &format!("Bench {n}"), "announcement").await?;
     let planner = Planner::new(store.clone(), Arc::new(SystemClock), 500);
     let planned = planner.run_due().await?.deliveries;
     anyhow::ensure!(planned == DELIVERIES, "planned {planned}");

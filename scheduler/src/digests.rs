@@ -86,35 +86,44 @@ where
         let from = now - self.settings.lookback - Duration::days(1);
         let days = self.store.checkin_days(from, now).await?;
         let mut run = DigestRun::default();
-        if days.is_empty() {
-            return Ok(run);
-        }
-        let channels = self.store.team_channels().await?;
-        let people = self.store.people(&PeopleFilter::default()).await?;
+        // Read once a day needs them: the directory is the biggest read here.
+        let mut directory = None;
         for day in &days {
+            let checkins = self.store.checkins_of_day(day.schedule, day.date).await?;
+            // A digest is due once every window of its group has closed, so none of a day
+            // whose first window is still open.
+            let Some(first) = checkins.iter().min_by_key(|c| c.closes_at) else {
+                continue;
+            };
+            if first.closes_at > now {
+                continue;
+            }
+            let template = self
+                .store
+                .checkin_template(&first.template)
+                .await?
+                .unwrap_or_else(Template::default_template);
             let settled: HashSet<String> = self
                 .store
                 .settled_digests(day.schedule, day.date, now)
                 .await?
                 .into_iter()
                 .collect();
-            let checkins = self.store.checkins_of_day(day.schedule, day.date).await?;
-            let template = match checkins.first() {
-                Some(checkin) => self
-                    .store
-                    .checkin_template(&checkin.template)
-                    .await?
-                    .unwrap_or_else(Template::default_template),
-                None => continue,
+            let (channels, people) = match &directory {
+                Some(read) => read,
+                None => directory.insert((
+                    self.store.team_channels().await?,
+                    self.store.people(&PeopleFilter::default()).await?,
+                )),
             };
             let planned = plan(
                 Day {
                     day,
                     template: &template,
                     checkins: &checkins,
-                    people: &people,
+                    people,
                 },
-                &channels,
+                channels,
                 self.announcer.platform(),
             );
             for digest in planned {
@@ -129,7 +138,7 @@ where
 
     async fn post(
         &self,
-        digest: &PlannedDigest,
+        digest: &PlannedDigest<'_>,
         now: DateTime<Utc>,
         run: &mut DigestRun,
     ) -> Result<(), StoreError> {
@@ -141,7 +150,7 @@ where
         else {
             return Ok(());
         };
-        let outcome = match self.announcer.announce(&digest.to, &digest.message).await {
+        let outcome = match self.announcer.announce(&digest.to, &digest.message()).await {
             Ok(at) => {
                 run.posted += 1;
                 tracing::info!(digest = %key.audience, schedule.id = key.schedule.0, date = %key.date, to = %digest.to, "digest posted");

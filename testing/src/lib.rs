@@ -6,7 +6,9 @@
 //! (REST and gateway) and a `TestApp` that wires the fakes to a running Rhythm.
 
 mod database;
+mod schedule;
 pub mod slack;
 
 pub use database::{TEST_EPOCH, TestBackend, TestDb};
+pub use schedule::due_now;
 pub use slack::{FakeSlack, FakeUser};

@@ -3,17 +3,12 @@
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
-use chrono::Utc;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::messenger::SlackMessenger;
 use rhythm_domain::clock::{ManualClock, SystemClock};
 use rhythm_domain::import::{ImportOptions, import_people};
 use rhythm_domain::people::{Platform, Timezone};
-use rhythm_domain::ports::{
-    CheckIns as _, Commit, Directory as _, PeopleFilter, ScheduleChange, SchedulePlan,
-    Schedules as _,
-};
-use rhythm_domain::schedule::Policy;
+use rhythm_domain::ports::{CheckIns as _, Commit, Directory as _, PeopleFilter};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::Store;
@@ -58,29 +53,7 @@ pub(crate) async fn seed(
     .await
     .map_err(|error| anyhow::anyhow!("importing people: {error:?}"))?;
 
-    let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0)
-        .context("now is representable")?;
-    let policy = format!(
-        "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\nat = \"{}\"\n\
-         timezone = \"UTC\"\naudience = \"everyone\"\nbusiness_days = [\"mon\", \"tue\", \"wed\", \
-         \"thu\", \"fri\", \"sat\", \"sun\"]\n",
-        now.format("%Y-%m-%dT%H:%M:%S")
-    );
-    let schedule = Policy::parse(&policy)
-        .map_err(|problems| anyhow::anyhow!("{problems:?}"))?
-        .schedules
-        .remove(0);
-    let plan = SchedulePlan {
-        changes: vec![ScheduleChange::Create {
-            schedule,
-            next_fire_at: Some(now),
-        }],
-        ..SchedulePlan::default()
-    };
-    store
-        .change_schedules(|_| Ok(plan), Commit::Write)
-        .await?
-        .map_err(|problems| anyhow::anyhow!("{problems:?}"))?;
+    let now = rhythm_testing::due_now(store, "Daily check-in", "check_in").await?;
     let planner = Planner::new(store.clone(), Arc::new(SystemClock), 500);
     let planned = planner.run_due().await?.deliveries;
     anyhow::ensure!(planned == people, "planned {planned} prompts");

@@ -8,27 +8,46 @@
 //! person, their manager chain and HR). A manager's summary always shows their reports'
 //! answers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 
 use super::messages::summary_fields;
 use super::{Answers, QuestionKind, Template, Visibility};
 use crate::chat::{Block, Message, escape_markup, truncate};
-use crate::people::{Person, PersonId};
+use crate::people::{Email, Person, PersonId};
 use crate::ports::{CheckIn, CheckInDay, CheckInStatus, Destination, DigestKey, TeamChannel};
 
-/// A digest of a day, for one audience, and when it is due.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedDigest {
+/// A digest of a day, for one audience, and when it is due. Its message is written only
+/// when asked for: most digests a poster looks at are not due yet, or posted already.
+pub struct PlannedDigest<'a> {
     /// Which digest.
     pub key: DigestKey,
     /// Where it goes.
     pub to: Destination,
     /// When the last window it sums up closes.
     pub due_at: DateTime<Utc>,
+    day: Day<'a>,
+    group: Group<'a>,
+    title: String,
+    show_answers: bool,
+}
+
+impl std::fmt::Debug for PlannedDigest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedDigest")
+            .field("key", &self.key)
+            .field("to", &self.to)
+            .field("due_at", &self.due_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PlannedDigest<'_> {
     /// What it says.
-    pub message: Message,
+    pub fn message(&self) -> Message {
+        self.group.message(self.day, &self.title, self.show_answers)
+    }
 }
 
 /// What one day's digests are made from.
@@ -46,44 +65,54 @@ pub struct Day<'a> {
 
 /// Every digest of `day` an announcer on `platform` can post: one per team with a channel
 /// there and a member asked that day, one per active manager of someone asked.
-pub fn plan(day: Day<'_>, channels: &[TeamChannel], platform: &str) -> Vec<PlannedDigest> {
+pub fn plan<'a>(day: Day<'a>, channels: &[TeamChannel], platform: &str) -> Vec<PlannedDigest<'a>> {
+    let checkins: HashMap<PersonId, &CheckIn> =
+        day.checkins.iter().map(|c| (c.person, c)).collect();
     let mut planned = Vec::new();
     for channel in channels.iter().filter(|c| c.platform == platform) {
+        let team = channel.team.key();
         let members: Vec<&Person> = day
             .people
             .iter()
-            .filter(|p| p.active && p.teams.iter().any(|t| t.key() == channel.team.key()))
+            .filter(|p| p.active && p.teams.iter().any(|t| t.key() == team))
             .collect();
-        let Some(group) = Group::of(day, &members) else {
+        let Some(group) = Group::of(&checkins, &members) else {
             continue;
         };
-        let show = day.template.visibility == Visibility::Team;
         planned.push(PlannedDigest {
-            key: key(day.day, format!("team:{}:{platform}", channel.team.key())),
+            key: key(day.day, format!("team:{team}:{platform}")),
             to: Destination::Channel(channel.channel.clone()),
             due_at: group.due_at(day),
-            message: group.message(day, &format!("{} · {}", day.day.name, channel.team), show),
+            day,
+            group,
+            title: format!("{} · {}", day.day.name, channel.team),
+            show_answers: day.template.visibility == Visibility::Team,
         });
     }
+    let managers: HashMap<&Email, &Person> = day
+        .people
+        .iter()
+        .filter(|p| p.active)
+        .map(|p| (&p.email, p))
+        .collect();
     let mut reports: BTreeMap<PersonId, Vec<&Person>> = BTreeMap::new();
     for person in day.people.iter().filter(|p| p.active) {
-        let manager = person
-            .manager
-            .as_ref()
-            .and_then(|email| day.people.iter().find(|m| m.active && &m.email == email));
-        if let Some(manager) = manager {
+        if let Some(manager) = person.manager.as_ref().and_then(|m| managers.get(m)) {
             reports.entry(manager.id).or_default().push(person);
         }
     }
     for (manager, members) in reports {
-        let Some(group) = Group::of(day, &members) else {
+        let Some(group) = Group::of(&checkins, &members) else {
             continue;
         };
         planned.push(PlannedDigest {
             key: key(day.day, format!("manager:{}", manager.0)),
             to: Destination::Person(manager),
             due_at: group.due_at(day),
-            message: group.message(day, &format!("{} · your reports", day.day.name), true),
+            day,
+            group,
+            title: format!("{} · your reports", day.day.name),
+            show_answers: true,
         });
     }
     planned
@@ -104,13 +133,10 @@ struct Group<'a> {
 
 impl<'a> Group<'a> {
     /// The group, unless none of them was asked.
-    fn of(day: Day<'a>, people: &[&'a Person]) -> Option<Self> {
+    fn of(checkins: &HashMap<PersonId, &'a CheckIn>, people: &[&'a Person]) -> Option<Self> {
         let mut members: Vec<_> = people
             .iter()
-            .map(|person| {
-                let checkin = day.checkins.iter().find(|c| c.person == person.id);
-                (*person, checkin)
-            })
+            .map(|person| (*person, checkins.get(&person.id).copied()))
             .collect();
         if members.iter().all(|(_, checkin)| checkin.is_none()) {
             return None;

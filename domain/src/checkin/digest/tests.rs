@@ -152,7 +152,16 @@ fn text(message: &Message) -> String {
         .join("\n")
 }
 
-fn planned(template: &Template) -> Vec<PlannedDigest> {
+/// A planned digest with its message written.
+#[derive(Debug)]
+struct Rendered {
+    key: DigestKey,
+    to: Destination,
+    due_at: DateTime<Utc>,
+    message: Message,
+}
+
+fn planned(template: &Template) -> Vec<Rendered> {
     let (people, checkins) = team();
     let day = the_day();
     plan(
@@ -165,6 +174,14 @@ fn planned(template: &Template) -> Vec<PlannedDigest> {
         &channels(),
         "slack",
     )
+    .into_iter()
+    .map(|planned| Rendered {
+        message: planned.message(),
+        key: planned.key,
+        to: planned.to,
+        due_at: planned.due_at,
+    })
+    .collect()
 }
 
 #[test]
