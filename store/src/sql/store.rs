@@ -94,7 +94,7 @@ impl SqlStore {
 
     /// A transaction for an admin change: a write transaction holding the lock for `what`,
     /// or, for a dry run, a plain one that will be rolled back.
-    async fn begin(
+    pub(super) async fn begin(
         &self,
         commit: Commit,
         what: &'static str,

@@ -14,31 +14,10 @@ use rhythm_domain::sync::{Link, SyncPlan, ZoneChange};
 use sqlx::QueryBuilder;
 
 use super::store::SqlStore;
-use super::{BEGIN_WRITE, Db, LOCK, MAX_BINDS, audit, read, settings};
+use super::{Db, MAX_BINDS, audit, read, settings};
 use crate::error::classify;
 
 type Connection = <Db as sqlx::Database>::Connection;
-type Transaction = sqlx::Transaction<'static, Db>;
-
-impl SqlStore {
-    /// A write transaction holding the directory's lock (the one imports take), or, for a
-    /// dry run, a plain one that will be rolled back.
-    async fn begin_directory(&self, commit: Commit) -> Result<Transaction, StoreError> {
-        let mut tx = match commit {
-            Commit::Write => self.pool().begin_with(BEGIN_WRITE).await,
-            Commit::DryRun => self.pool().begin().await,
-        }
-        .map_err(classify("starting a directory sync"))?;
-        if let (Commit::Write, Some(lock)) = (commit, LOCK) {
-            sqlx::query(lock)
-                .bind("rhythm.directory")
-                .execute(&mut *tx)
-                .await
-                .map_err(classify("taking the directory lock"))?;
-        }
-        Ok(tx)
-    }
-}
 
 impl DirectorySync for SqlStore {
     async fn sync_directory<F>(
@@ -50,7 +29,8 @@ impl DirectorySync for SqlStore {
     where
         F: FnOnce(&DirectorySnapshot) -> SyncPlan + Send,
     {
-        let mut tx = self.begin_directory(commit).await?;
+        // The directory's lock, the one imports take.
+        let mut tx = self.begin(commit, "rhythm.directory").await?;
         let snapshot = DirectorySnapshot {
             people: read::people(&mut tx, &PeopleFilter::default()).await?,
         };
