@@ -25,6 +25,7 @@ use rhythm_store::{ConnectOptions, Store, redact};
 use secrecy::ExposeSecret as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::config::{SchedulerSettings, Secrets, Settings, SlackMode};
 use crate::http::{AppState, PlatformCheck, router};
@@ -154,13 +155,15 @@ impl App {
             ));
         }
         let mut listeners = Vec::new();
+        let follow_ups = TaskTracker::new();
         if let Some(Slack {
             api,
             app_token: Some(token),
             ..
         }) = &self.slack
         {
-            let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::new(SystemClock));
+            let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::new(SystemClock))
+                .tracking(follow_ups.clone());
             listeners.push(tokio::spawn(rhythm_bot::slack::socket::run(
                 api.clone(),
                 token.clone(),
@@ -176,7 +179,8 @@ impl App {
         }) = &self.slack
         {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-            let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::clone(&clock));
+            let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::clone(&clock))
+                .tracking(follow_ups.clone());
             routes = routes.merge(slack_routes(Arc::new(SlackHttp::new(
                 handler,
                 verifier.clone(),
@@ -202,6 +206,16 @@ impl App {
             if let Err(error) = task.await {
                 tracing::error!(error = %error, "a scheduler task panicked");
             }
+        }
+        follow_ups.close();
+        if tokio::time::timeout(grace, follow_ups.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                calls = follow_ups.len(),
+                "Slack calls still running after the shutdown grace; stopping anyway"
+            );
         }
         self.store.close().await;
         tracing::info!("stopped");

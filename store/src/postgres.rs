@@ -10,6 +10,8 @@ pub(crate) type Db = sqlx::Postgres;
 
 /// Postgres takes row locks as it writes.
 pub(crate) const BEGIN_WRITE: &str = "BEGIN";
+/// Postgres writers lock rows, not the database: see `sql/turn.rs`.
+pub(crate) const TAKES_TURNS: bool = false;
 /// Serialises admin changes of one kind (bound to its name), held until the transaction
 /// ends.
 pub(crate) const LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");
@@ -48,6 +50,8 @@ mod settings;
 mod store;
 #[path = "sql/sync.rs"]
 mod sync;
+#[path = "sql/turn.rs"]
+mod turn;
 #[path = "sql/write.rs"]
 mod write;
 

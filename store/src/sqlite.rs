@@ -11,6 +11,8 @@ pub(crate) type Db = sqlx::Sqlite;
 /// A deferred transaction that reads and then writes fails with `SQLITE_BUSY` at once instead
 /// of waiting for the busy timeout; `IMMEDIATE` takes the write lock up front.
 pub(crate) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+/// One writer at a time: see `sql/turn.rs`.
+pub(crate) const TAKES_TURNS: bool = true;
 /// Serialises admin changes of one kind (bound to its name); `BEGIN IMMEDIATE` already
 /// serialises every writer.
 pub(crate) const LOCK: Option<&str> = None;
@@ -49,6 +51,8 @@ mod settings;
 mod store;
 #[path = "sql/sync.rs"]
 mod sync;
+#[path = "sql/turn.rs"]
+mod turn;
 #[path = "sql/write.rs"]
 mod write;
 

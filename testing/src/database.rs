@@ -141,6 +141,46 @@ impl TestDb {
         }
         .unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
+
+    /// Holds writes to `table` from other connections until the stall is released (or
+    /// dropped): a database slowed by a long writer, to keep Rhythm's work in flight. On
+    /// SQLite the whole database waits (its one writer), on Postgres the table.
+    pub async fn stall_writes(&self, table: &str) -> Stall {
+        match &self.store {
+            Store::Sqlite(store) => {
+                let tx = store.pool().begin_with("BEGIN IMMEDIATE").await;
+                Stall::Sqlite(tx.expect("taking SQLite's write lock"))
+            }
+            Store::Postgres(store) => {
+                let mut tx = store.pool().begin().await.expect("beginning a transaction");
+                let lock = format!("LOCK TABLE {table} IN EXCLUSIVE MODE");
+                sqlx::query(sqlx::AssertSqlSafe(lock))
+                    .execute(&mut *tx)
+                    .await
+                    .expect("locking the table");
+                Stall::Postgres(tx)
+            }
+        }
+    }
+}
+
+/// Writes held back by [`TestDb::stall_writes`].
+pub enum Stall {
+    /// SQLite's write lock.
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// A Postgres table lock.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Stall {
+    /// Lets the writes through.
+    pub async fn release(self) {
+        match self {
+            Self::Sqlite(tx) => tx.rollback().await,
+            Self::Postgres(tx) => tx.rollback().await,
+        }
+        .expect("releasing the stall");
+    }
 }
 
 impl Drop for TestDb {

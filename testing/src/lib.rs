@@ -9,6 +9,6 @@ mod database;
 mod schedule;
 pub mod slack;
 
-pub use database::{TEST_EPOCH, TestBackend, TestDb};
+pub use database::{Stall, TEST_EPOCH, TestBackend, TestDb};
 pub use schedule::due_now;
 pub use slack::{FakeSlack, FakeUser};

@@ -1,6 +1,8 @@
 //! One handler for both transports: translate, call the workflow, render the reply. What
 //! it returns is the acknowledgement's body (the HTTP response, or the Socket Mode ack's
-//! payload), given only after the work is committed. Each command and interaction is keyed
+//! payload), given only after the work is committed; the Web API calls a reply needs
+//! (`views.open`, `chat.update`, `chat.postEphemeral`) are made beside the ack, never before
+//! it, so a slow Slack does not slow the ack. Each command and interaction is keyed
 //! by its `trigger_id` and each event by its `event_id`, so Slack's retries and double
 //! clicks change nothing twice.
 
@@ -15,6 +17,7 @@ use rhythm_domain::ports::{
     CheckIns, Directory, MessageRef, PeopleFilter, PersonSettings, StoreError,
 };
 use serde_json::{Value, json};
+use tokio_util::task::TaskTracker;
 
 use super::client::SlackApi;
 use super::inbound::Inbound;
@@ -41,12 +44,34 @@ pub struct SlackHandler<S> {
     api: SlackApi,
     store: S,
     clock: Arc<dyn Clock>,
+    /// The Web API calls made after acks, still running.
+    follow_ups: TaskTracker,
 }
 
 impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
     /// A handler replying through `api`, storing in `store`.
     pub fn new(api: SlackApi, store: S, clock: Arc<dyn Clock>) -> Self {
-        Self { api, store, clock }
+        Self {
+            api,
+            store,
+            clock,
+            follow_ups: TaskTracker::new(),
+        }
+    }
+
+    /// Tracks the Web API calls made after acks in `follow_ups` (shared by several
+    /// handlers, so that shutdown can wait for them all).
+    #[must_use]
+    pub fn tracking(mut self, follow_ups: TaskTracker) -> Self {
+        self.follow_ups = follow_ups;
+        self
+    }
+
+    /// Waits for the Web API calls made after the acks so far to finish.
+    pub async fn settle(&self) {
+        self.follow_ups.close();
+        self.follow_ups.wait().await;
+        self.follow_ups.reopen();
     }
 
     /// Handles `inbound` once; a repeat of its key is acknowledged and ignored. If handling
@@ -86,7 +111,7 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
                 command: name,
                 text,
                 trigger_id,
-                ..
+                channel,
             } => {
                 let Some(person) = self.person(&user).await? else {
                     return Ok(ephemeral(STRANGER));
@@ -98,7 +123,7 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
                     }
                     Err(sentence) => Reply::Private(sentence),
                 };
-                Ok(self.answer_command(reply, &trigger_id).await)
+                Ok(self.answer_command(reply, &user, &trigger_id, channel.as_deref()))
             }
             Inbound::Interaction {
                 user,
@@ -107,12 +132,10 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
                 message,
             } => {
                 let Some(person) = self.person(&user).await? else {
-                    return Ok(self.whisper(message.as_ref(), &user, STRANGER).await);
+                    return Ok(self.whisper(message.as_ref(), &user, STRANGER));
                 };
                 let reply = interact(&self.store, &person, &interaction, now).await?;
-                Ok(self
-                    .answer_interaction(reply, &user, &trigger_id, message.as_ref())
-                    .await)
+                Ok(self.answer_interaction(reply, &user, &trigger_id, message.as_ref()))
             }
         }
     }
@@ -126,24 +149,40 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
         Ok(self.store.people(&filter).await?.into_iter().next())
     }
 
-    async fn answer_command(&self, reply: Reply, trigger_id: &str) -> Ack {
+    fn answer_command(
+        &self,
+        reply: Reply,
+        user: &str,
+        trigger_id: &str,
+        channel: Option<&str>,
+    ) -> Ack {
         match reply {
             Reply::Private(text) => ephemeral(&text),
-            Reply::Open(form) => match self.api.open_form(trigger_id, &form).await {
-                Ok(()) => Ack::Empty,
-                Err(error) => {
-                    tracing::warn!(error = %error, "views.open failed");
-                    ephemeral("I could not open the form just now; please try again.")
-                }
-            },
+            Reply::Open(form) => {
+                let (api, trigger_id) = (self.api.clone(), trigger_id.to_owned());
+                let whisper_to = channel.map(|channel| (channel.to_owned(), user.to_owned()));
+                self.after_ack("views.open", async move {
+                    let opened = api.open_form(&trigger_id, &form).await;
+                    if opened.is_err()
+                        && let Some((channel, user)) = whisper_to
+                    {
+                        let sorry = "I could not open the form just now; please try again.";
+                        if let Err(error) = api.whisper(&channel, &user, sorry).await {
+                            tracing::warn!(error = %error, "chat.postEphemeral failed");
+                        }
+                    }
+                    opened
+                });
+                Ack::Empty
+            }
             other => {
-                self.apply(other).await;
+                self.apply(other);
                 Ack::Empty
             }
         }
     }
 
-    async fn answer_interaction(
+    fn answer_interaction(
         &self,
         reply: Reply,
         user: &str,
@@ -151,47 +190,70 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
         message: Option<&MessageRef>,
     ) -> Ack {
         match reply {
-            Reply::Private(text) => self.whisper(message, user, &text).await,
+            Reply::Private(text) => self.whisper(message, user, &text),
             Reply::Open(form) => {
-                if let Err(error) = self.api.open_form(trigger_id, &form).await {
-                    tracing::warn!(error = %error, "views.open failed");
-                }
+                let (api, trigger_id) = (self.api.clone(), trigger_id.to_owned());
+                self.after_ack("views.open", async move {
+                    api.open_form(&trigger_id, &form).await
+                });
                 Ack::Empty
             }
             Reply::Update(update) => {
-                if let Some(at) = message
-                    && let Err(error) = self.api.update(at, &update).await
-                {
-                    tracing::warn!(error = %error, "chat.update failed");
+                if let Some(at) = message.cloned() {
+                    let api = self.api.clone();
+                    self.after_ack("chat.update", async move { api.update(&at, &update).await });
                 }
                 Ack::Empty
             }
             Reply::FieldErrors(errors) => Ack::Json(render::field_errors(&errors)),
             other => {
-                self.apply(other).await;
+                self.apply(other);
                 Ack::Empty
             }
         }
     }
 
     /// The rest: closing a form, and updating the prompt it came from.
-    async fn apply(&self, reply: Reply) {
+    fn apply(&self, reply: Reply) {
         if let Reply::Close(Some(update)) = reply
             && update.platform == PLATFORM
-            && let Err(error) = self.api.update(&update.at, &update.message).await
         {
-            tracing::warn!(error = %error, "could not update the prompt");
+            let api = self.api.clone();
+            self.after_ack("chat.update", async move {
+                api.update(&update.at, &update.message).await
+            });
         }
     }
 
     /// Shows `text` to `user` alone, where the button was.
-    async fn whisper(&self, message: Option<&MessageRef>, user: &str, text: &str) -> Ack {
-        if let Some(at) = message
-            && let Err(error) = self.api.whisper(&at.channel, user, text).await
-        {
-            tracing::warn!(error = %error, "chat.postEphemeral failed");
+    fn whisper(&self, message: Option<&MessageRef>, user: &str, text: &str) -> Ack {
+        if let Some(at) = message {
+            let (api, channel, user, text) = (
+                self.api.clone(),
+                at.channel.clone(),
+                user.to_owned(),
+                text.to_owned(),
+            );
+            self.after_ack("chat.postEphemeral", async move {
+                api.whisper(&channel, &user, &text).await
+            });
         }
         Ack::Empty
+    }
+
+    /// Makes a Web API call without holding up the ack: what was received is committed
+    /// already, and Slack waits at most 3 s for the ack while a Web API call can take longer
+    /// than that. A call that fails is logged; the person can press the button again.
+    fn after_ack<E: std::fmt::Display>(
+        &self,
+        method: &'static str,
+        call: impl Future<Output = Result<(), E>> + Send + 'static,
+    ) {
+        self.follow_ups.spawn(async move {
+            if let Err(error) = call.await {
+                tracing::warn!(slack.method = method, error = %error, "a Web API call after the ack failed");
+            }
+        });
     }
 }
 

@@ -2,14 +2,15 @@
 //! the prompt turns into "Checked in ✓"; commands answer privately; repeats do nothing.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::handler::{Ack, SlackHandler};
 use rhythm_bot::slack::inbound::{self, Inbound};
 use rhythm_store::Store;
 use rhythm_testing::TestDb;
-use rhythm_testing::slack::FakeSlack;
 use rhythm_testing::slack::payloads::{self, ValueKind};
+use rhythm_testing::slack::{Failure, FakeSlack};
 
 use crate::support::{dispatcher, find_button, org, uid};
 
@@ -22,8 +23,11 @@ fn text(kind: &str) -> ValueKind {
     ValueKind::PlainText(kind.to_owned())
 }
 
+/// Handles `inbound` and waits for the Web API calls made after the ack.
 async fn handle(handler: &SlackHandler<Store>, inbound: Inbound) -> Ack {
-    handler.handle(inbound).await.unwrap()
+    let ack = handler.handle(inbound).await.unwrap();
+    handler.settle().await;
+    ack
 }
 
 #[tokio::test]
@@ -134,5 +138,38 @@ async fn commands_answer_privately_and_strangers_are_told_what_to_do() {
             .as_str()
             .unwrap()
             .starts_with("I don't know you yet")
+    );
+}
+
+#[tokio::test]
+async fn the_ack_does_not_wait_for_slack_and_a_form_that_would_not_open_is_explained() {
+    let slack = FakeSlack::start().await;
+    let db = org(1, &slack).await;
+    let handler = handler(&db, &slack);
+    let ana = uid(0);
+    slack.delay_next("views.open", 1, Duration::from_secs(2));
+    slack.fail_next("views.open", 1, Failure::Slack("internal_error"));
+    let form = payloads::slash_command_form(&ana, "/checkin", "", &slack.new_trigger_id());
+
+    let acked = tokio::time::timeout(
+        Duration::from_millis(1_500),
+        handler.handle(inbound::command_form(form.as_bytes()).unwrap()),
+    )
+    .await
+    .expect("acked before Slack answers views.open");
+    assert_eq!(acked.unwrap(), Ack::Empty);
+    assert!(
+        slack.ephemerals_to(&ana).is_empty(),
+        "not known to fail yet"
+    );
+
+    handler.settle().await;
+    assert_eq!(slack.calls("views.open").len(), 1);
+    let sorry = slack.ephemerals_to(&ana);
+    assert_eq!(sorry.len(), 1, "{sorry:?}");
+    assert!(
+        sorry[0].text.contains("could not open the form"),
+        "{}",
+        sorry[0].text
     );
 }

@@ -9,11 +9,11 @@ use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::handler::SlackHandler;
 use rhythm_bot::slack::socket::{self, Reconnect};
 use rhythm_testing::TestDb;
-use rhythm_testing::slack::{Failure, FakeSlack, payloads};
+use rhythm_testing::slack::{FakeSlack, payloads};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::{eventually, org, uid};
+use crate::support::{org, uid};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -65,23 +65,41 @@ async fn help(slack: &FakeSlack) -> String {
     ack["text"].as_str().unwrap().to_owned()
 }
 
-/// `/checkin`, answered slowly: `views.open` takes `slow` and then fails, so the reply
-/// ("I could not open the form…") rides on the ack. While it is being handled, `meanwhile`
-/// runs. Returns the reply.
-async fn slow_checkin(slack: &FakeSlack, slow: Duration, meanwhile: impl AsyncFnOnce()) -> String {
-    slack.delay_next("views.open", 1, slow);
-    slack.fail_next("views.open", 1, Failure::Slack("internal_error"));
-    let checkin = payloads::slash_command(&uid(0), "/checkin", "", &slack.new_trigger_id());
+/// `/rhythm timezone Europe/Berlin`, handled slowly: the database holds writes back for
+/// `slow`, so the envelope is in flight while `meanwhile` runs. Returns the reply its ack
+/// carried.
+async fn slow_command(
+    db: &TestDb,
+    slack: &FakeSlack,
+    slow: Duration,
+    meanwhile: impl AsyncFnOnce(),
+) -> String {
+    let stall = db.stall_writes("inbound_events").await;
+    let started = Instant::now();
+    let command = payloads::slash_command(
+        &uid(0),
+        "/rhythm",
+        "timezone Europe/Berlin",
+        &slack.new_trigger_id(),
+    );
     let (ack, ()) = tokio::join!(
-        slack.send_envelope("slash_commands", checkin, true),
+        slack.send_envelope("slash_commands", command, true),
         async {
-            let handling = eventually(WAIT, || slack.calls("views.open").len() == 1).await;
-            assert!(handling, "the command is being handled");
+            // Time for the envelope to reach the bot.
+            tokio::time::sleep(Duration::from_millis(50)).await;
             meanwhile().await;
+            tokio::time::sleep(slow.saturating_sub(started.elapsed())).await;
+            stall.release().await;
         }
     );
     let ack = ack.expect("acked").expect("with the reply");
     ack["text"].as_str().unwrap().to_owned()
+}
+
+/// How many times a time zone was changed: each change is audited.
+async fn zone_changes(db: &TestDb) -> i64 {
+    db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.timezone'")
+        .await
 }
 
 /// The acks received for envelope `id`.
@@ -169,13 +187,13 @@ async fn refresh_requested_reconnects_at_once_and_the_envelope_in_flight_is_answ
 
     // Slack closes the socket 100 ms after asking; the command takes 500 ms. Its ack cannot
     // go out on the old socket, so Slack sends the envelope again on the new one.
-    let reply = slow_checkin(&slack, Duration::from_millis(500), async || {
+    let reply = slow_command(&db, &slack, Duration::from_millis(500), async || {
         slack.disconnect("refresh_requested").unwrap();
     })
     .await;
-    assert!(reply.contains("could not open the form"), "{reply}");
+    assert!(reply.contains("Europe/Berlin"), "{reply}");
     assert_eq!(
-        slack.calls("views.open").len(),
+        zone_changes(&db).await,
         1,
         "the resent envelope is answered with the first answer, not handled again"
     );
@@ -205,12 +223,12 @@ async fn a_warning_opens_the_new_connection_before_the_old_one_finishes_and_clos
     assert!(slack.wait_for_socket(WAIT).await);
 
     // Slack keeps the warned socket open a while: the command in flight is answered on it.
-    let reply = slow_checkin(&slack, Duration::from_millis(400), async || {
+    let reply = slow_command(&db, &slack, Duration::from_millis(400), async || {
         slack.disconnect("warning").unwrap();
         assert!(slack.wait_for_socket_connects(2, WAIT).await);
     })
     .await;
-    assert!(reply.contains("could not open the form"), "{reply}");
+    assert!(reply.contains("Europe/Berlin"), "{reply}");
     assert_eq!(
         slack.peak_socket_connections(),
         2,
@@ -220,7 +238,7 @@ async fn a_warning_opens_the_new_connection_before_the_old_one_finishes_and_clos
         slack.wait_for_socket_count(1, WAIT).await,
         "the old one is closed once it has answered"
     );
-    assert_eq!(slack.calls("views.open").len(), 1);
+    assert_eq!(zone_changes(&db).await, 1);
     let id = slack.last_envelope_id().unwrap();
     assert_eq!(acks_of(&slack, &id), 1);
     assert!(slack.unacked_envelopes().is_empty(), "nothing was lost");
@@ -241,12 +259,12 @@ async fn a_dropped_socket_is_reconnected_after_a_doubling_wait_and_loses_no_enve
     let bot = Bot::start(&db, &slack, QUICK);
     assert!(slack.wait_for_socket(WAIT).await);
 
-    let reply = slow_checkin(&slack, Duration::from_millis(300), async || {
+    let reply = slow_command(&db, &slack, Duration::from_millis(300), async || {
         slack.drop_socket().unwrap();
     })
     .await;
-    assert!(reply.contains("could not open the form"), "{reply}");
-    assert_eq!(slack.calls("views.open").len(), 1, "handled once");
+    assert!(reply.contains("Europe/Berlin"), "{reply}");
+    assert_eq!(zone_changes(&db).await, 1, "handled once");
     assert_eq!(slack.socket_connects(), 2);
     assert!(slack.unacked_envelopes().is_empty());
 

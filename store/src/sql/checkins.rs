@@ -10,7 +10,7 @@ use rhythm_domain::ports::{
 };
 
 use super::store::SqlStore;
-use super::{BEGIN_WRITE, Db, outbox};
+use super::{Db, outbox};
 use crate::convert::instant;
 use crate::error::classify;
 
@@ -128,7 +128,7 @@ impl SqlStore {
 
 impl CheckIns for SqlStore {
     async fn open_checkin(&self, new: NewCheckIn) -> Result<CheckIn, StoreError> {
-        let mut conn = self.connection().await?;
+        let mut conn = self.write_connection().await?;
         let schedule_key = new.schedule.map_or(0, |s| s.0);
         let date = new.date.format("%Y-%m-%d").to_string();
         sqlx::query(
@@ -183,11 +183,7 @@ impl CheckIns for SqlStore {
     ) -> Result<Submission, StoreError> {
         let json =
             serde_json::to_string(answers).map_err(|error| StoreError::Unexpected(error.into()))?;
-        let mut tx = self
-            .pool()
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting a check-in submission"))?;
+        let mut tx = self.write("starting a check-in submission").await?;
         let current = by_id(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("no check-in {}", id.0)))?;
@@ -220,11 +216,7 @@ impl CheckIns for SqlStore {
     }
 
     async fn skip_checkin(&self, id: CheckInId) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting a skip"))?;
+        let mut tx = self.write("starting a skip").await?;
         let current = by_id(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("no check-in {}", id.0)))?;
@@ -249,14 +241,14 @@ impl CheckIns for SqlStore {
             .bind(prompt.to_string())
             .bind(platform)
             .bind(id.0)
-            .execute(&mut *self.connection().await?)
+            .execute(&mut *self.write_connection().await?)
             .await
             .map_err(classify("recording a check-in prompt"))?;
         Ok(())
     }
 
     async fn snooze_checkin(&self, id: CheckInId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut conn = self.connection().await?;
+        let mut conn = self.write_connection().await?;
         let current = by_id(&mut conn, id)
             .await?
             .ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("no check-in {}", id.0)))?;
@@ -310,7 +302,7 @@ impl CheckIns for SqlStore {
         .bind(key)
         .bind(at.timestamp_millis())
         .bind((at - ABANDONED_AFTER).timestamp_millis())
-        .execute(&mut *self.connection().await?)
+        .execute(&mut *self.write_connection().await?)
         .await
         .map_err(classify("recording an inbound event"))?;
         Ok(result.rows_affected() == 1)
@@ -322,7 +314,7 @@ impl CheckIns for SqlStore {
         )
         .bind(platform)
         .bind(key)
-        .execute(&mut *self.connection().await?)
+        .execute(&mut *self.write_connection().await?)
         .await
         .map_err(classify("marking an inbound event handled"))?;
         Ok(())
@@ -332,7 +324,7 @@ impl CheckIns for SqlStore {
         sqlx::query("DELETE FROM inbound_events WHERE platform = $1 AND event_key = $2")
             .bind(platform)
             .bind(key)
-            .execute(&mut *self.connection().await?)
+            .execute(&mut *self.write_connection().await?)
             .await
             .map_err(classify("forgetting an inbound event"))?;
         Ok(())

@@ -46,7 +46,7 @@ impl Digests for SqlStore {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let now = self.now().timestamp_millis();
-        let mut tx = self.begin_write("starting a team channel change").await?;
+        let mut tx = self.write("starting a team channel change").await?;
         let id: Option<i64> =
             sqlx::query_scalar("SELECT id FROM teams WHERE lower(name) = lower($1)")
                 .bind(team.as_str())
@@ -160,7 +160,7 @@ impl Digests for SqlStore {
         .bind(&key.audience)
         .bind(until.timestamp_millis())
         .bind(now.timestamp_millis())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.write_connection().await?)
         .await
         .map_err(classify("claiming a digest"))?;
         Ok(attempts.map(|n| u32::try_from(n).unwrap_or(u32::MAX)))
@@ -195,7 +195,7 @@ impl Digests for SqlStore {
         .bind(key.schedule.0)
         .bind(date_text(key.date))
         .bind(&key.audience)
-        .execute(self.pool())
+        .execute(&mut *self.write_connection().await?)
         .await
         .map_err(classify("recording a digest"))?;
         Ok(())

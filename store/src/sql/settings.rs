@@ -6,23 +6,13 @@ use rhythm_domain::ports::{AuditEntry, PersonSettings, StoreError};
 use rhythm_domain::schedule::OutOfOffice;
 
 use super::store::SqlStore;
-use super::{BEGIN_WRITE, Db, audit};
+use super::turn::WriteTx;
+use super::{Db, audit};
 use crate::error::classify;
-
-type Transaction = sqlx::Transaction<'static, Db>;
-
-impl SqlStore {
-    pub(super) async fn begin_write(&self, what: &'static str) -> Result<Transaction, StoreError> {
-        self.pool()
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify(what))
-    }
-}
 
 /// Writes `entry` to the audit log in `tx`, and commits the change with it.
 pub(super) async fn commit_audited(
-    mut tx: Transaction,
+    mut tx: WriteTx,
     entry: &AuditEntry,
     now: i64,
 ) -> Result<(), StoreError> {
@@ -57,7 +47,7 @@ impl PersonSettings for SqlStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let now = self.now().timestamp_millis();
-        let mut tx = self.begin_write("starting a time zone change").await?;
+        let mut tx = self.write("starting a time zone change").await?;
         sqlx::query(
             "UPDATE people SET timezone = $1, timezone_source = $2, updated_at = $3 WHERE id = $4",
         )
@@ -84,7 +74,7 @@ impl PersonSettings for SqlStore {
         actor: &str,
     ) -> Result<(), StoreError> {
         let now = self.now().timestamp_millis();
-        let mut tx = self.begin_write("starting an out-of-office change").await?;
+        let mut tx = self.write("starting an out-of-office change").await?;
         let (from, to) = (away.from.to_string(), away.to.to_string());
         sqlx::query(
             "INSERT INTO out_of_office (person_id, from_date, to_date) VALUES ($1, $2, $3) \

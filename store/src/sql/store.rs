@@ -14,9 +14,8 @@ use rhythm_domain::ports::{
 use rhythm_domain::schedule::HolidayCalendar;
 use sqlx::Pool;
 
-use super::{
-    BEGIN_WRITE, Db, LOCK, MIGRATIONS_TABLE_EXISTS, MIGRATOR, outbox, read, schedules, write,
-};
+use super::turn::{Turns, WriteConn, WriteTx};
+use super::{Db, LOCK, MIGRATIONS_TABLE_EXISTS, MIGRATOR, outbox, read, schedules, write};
 use crate::connect::MigrationStatus;
 use crate::error::classify;
 
@@ -25,6 +24,7 @@ use crate::error::classify;
 pub struct SqlStore {
     pool: Pool<Db>,
     clock: Arc<dyn Clock>,
+    turns: Turns,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -38,7 +38,11 @@ impl std::fmt::Debug for SqlStore {
 impl SqlStore {
     /// A store over `pool`, reading time from `clock`.
     pub fn new(pool: Pool<Db>, clock: Arc<dyn Clock>) -> Self {
-        Self { pool, clock }
+        Self {
+            pool,
+            clock,
+            turns: Turns::new(),
+        }
     }
 
     /// The store's clock's time.
@@ -98,12 +102,16 @@ impl SqlStore {
         &self,
         commit: Commit,
         what: &'static str,
-    ) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+    ) -> Result<WriteTx, StoreError> {
         let mut tx = match commit {
-            Commit::Write => self.pool.begin_with(BEGIN_WRITE).await,
-            Commit::DryRun => self.pool.begin().await,
-        }
-        .map_err(classify("starting a transaction"))?;
+            Commit::Write => self.write("starting a transaction").await?,
+            Commit::DryRun => WriteTx::dry_run(
+                self.pool
+                    .begin()
+                    .await
+                    .map_err(classify("starting a transaction"))?,
+            ),
+        };
         if let (Commit::Write, Some(lock)) = (commit, LOCK) {
             sqlx::query(lock)
                 .bind(what)
@@ -112,6 +120,17 @@ impl SqlStore {
                 .map_err(classify("taking the admin lock"))?;
         }
         Ok(tx)
+    }
+
+    /// A write transaction, begun in this process's turn (see `turn.rs`); `what` names it
+    /// in errors.
+    pub(super) async fn write(&self, what: &'static str) -> Result<WriteTx, StoreError> {
+        self.turns.begin(&self.pool, what).await
+    }
+
+    /// A connection for single-statement writes, in this process's turn (see `turn.rs`).
+    pub(super) async fn write_connection(&self) -> Result<WriteConn, StoreError> {
+        self.turns.connection(&self.pool).await
     }
 
     fn now_millis(&self) -> i64 {
@@ -209,11 +228,7 @@ impl Outbox for SqlStore {
     where
         F: FnMut(&StoredSchedule) -> Advance + Send,
     {
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting a planner step"))?;
+        let mut tx = self.write("starting a planner step").await?;
         let due = outbox::due(&mut tx, now, limit).await?;
         let mut step = PlannerStep {
             schedules: due.len(),
@@ -244,11 +259,7 @@ impl Outbox for SqlStore {
         until: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<Outgoing>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting a lease"))?;
+        let mut tx = self.write("starting a lease").await?;
         let leased = outbox::lease_due(&mut tx, owner, now, until, limit).await?;
         tx.commit().await.map_err(classify("committing a lease"))?;
         Ok(leased)
@@ -259,11 +270,7 @@ impl Outbox for SqlStore {
         owner: &str,
         outcomes: &[(DeliveryId, Finish)],
     ) -> Result<Vec<bool>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(classify("starting to record sends"))?;
+        let mut tx = self.write("starting to record sends").await?;
         let finished = outbox::finish_all(&mut tx, owner, outcomes).await?;
         tx.commit().await.map_err(classify("recording sends"))?;
         Ok(finished)
@@ -274,7 +281,7 @@ impl Outbox for SqlStore {
         occurrence: OccurrenceId,
         person: PersonId,
     ) -> Result<u64, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        let mut conn = self.write_connection().await?;
         outbox::complete(&mut conn, occurrence, person).await
     }
 
@@ -284,7 +291,7 @@ impl Outbox for SqlStore {
     }
 
     async fn purge_finished(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(classify("connecting"))?;
+        let mut conn = self.write_connection().await?;
         outbox::purge_finished(&mut conn, before).await
     }
 

@@ -242,8 +242,20 @@ impl State {
         } else if self.user(channel).is_some() {
             Some(self.open_dm(channel).0)
         } else {
-            None
+            // A person's DM with the app exists in Slack before the app opens it: they can
+            // type a command there.
+            let user = self.dm_user(channel)?;
+            Some(self.open_dm(&user).0)
         }
+    }
+
+    /// The user whose DM with the bot `channel` is, by [`dm_channel_id`], if they exist.
+    fn dm_user(&self, channel: &str) -> Option<String> {
+        let id = channel.strip_prefix('D')?;
+        ["U", "W"]
+            .into_iter()
+            .map(|prefix| format!("{prefix}{id}"))
+            .find(|user| self.user(user).is_some())
     }
 }
 
