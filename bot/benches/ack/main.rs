@@ -53,6 +53,7 @@ use rhythm_domain::clock::{Clock, SystemClock};
 use rhythm_store::{ConnectOptions, Store};
 use rhythm_testing::slack::FakeSlack;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 fn main() -> anyhow::Result<()> {
     let settings = Settings::read(&std::env::args().collect::<Vec<_>>())?;
@@ -174,10 +175,14 @@ async fn measure(
             slack.delay_next(method, count, settings.slack_latency);
         }
     }
-    let rhythm = serve(rhythm_routes(&store, &slack), stop).await?;
+    let follow_ups = TaskTracker::new();
+    let rhythm = serve(rhythm_routes(&store, &slack, &follow_ups), stop).await?;
 
     let bare = load::drive(baseline, &requests, settings).await?;
     let ours = load::drive(&rhythm, &requests, settings).await?;
+    follow_ups.close(); // The Web API calls made after the acks, counted below.
+    follow_ups.wait().await;
+    follow_ups.reopen();
     bare.print_row(backend.name(), "signature only (baseline)", None);
     ours.print_row(backend.name(), "Rhythm", Some(&bare));
     let mut notes = vec![format!(
@@ -240,10 +245,11 @@ fn baseline_routes() -> Router {
 }
 
 /// Rhythm's routes, as `rhythm run` builds them, with the fake Slack as the Web API.
-fn rhythm_routes(store: &Store, slack: &FakeSlack) -> Router {
+fn rhythm_routes(store: &Store, slack: &FakeSlack, follow_ups: &TaskTracker) -> Router {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
-    let handler = SlackHandler::new(api, store.clone(), Arc::clone(&clock));
+    let handler =
+        SlackHandler::new(api, store.clone(), Arc::clone(&clock)).tracking(follow_ups.clone());
     let verifier = Verifier::new(FakeSlack::SIGNING_SECRET);
     routes(Arc::new(SlackHttp::new(handler, verifier, clock)))
 }
