@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
-use rhythm_domain::people::{Person, PersonId, Team, TeamName, Timezone};
-use rhythm_domain::ports::DirectorySync;
+use rhythm_domain::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
+use rhythm_domain::ports::{DirectorySync, Leases, Reachability};
 use rhythm_domain::ports::{
     Advance, CheckIn, CheckInDay, CheckInId, CheckIns, Commit, DeliveryId, DigestKey,
     DigestOutcome, Digests, Directory, DirectorySnapshot, Finish, MessageRef, NewCheckIn,
@@ -230,6 +230,43 @@ impl CheckIns for Store {
 
     async fn forget_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
         on_backend!(self, store => store.forget_seen(platform, key).await)
+    }
+}
+
+impl Leases for Store {
+    async fn take_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.take_lease(name, holder, now, until).await)
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        on_backend!(self, store => store.release_lease(name, holder).await)
+    }
+}
+
+impl Reachability for Store {
+    async fn unreachable(
+        &self,
+        platform: Platform,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(DateTime<Utc>, String)>, StoreError> {
+        on_backend!(self, store => store.unreachable(platform, user, now).await)
+    }
+
+    async fn mark_unreachable(
+        &self,
+        platform: Platform,
+        user: &str,
+        until: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.mark_unreachable(platform, user, until, reason).await)
     }
 }
 

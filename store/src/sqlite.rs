@@ -41,6 +41,8 @@ mod checkins;
 mod digests;
 #[path = "sql/outbox.rs"]
 mod outbox;
+#[path = "sql/platform.rs"]
+mod platform;
 #[path = "sql/read.rs"]
 mod read;
 #[path = "sql/schedules.rs"]

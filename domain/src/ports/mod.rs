@@ -9,6 +9,7 @@ mod checkins;
 mod digests;
 mod messenger;
 mod outbox;
+mod platform;
 mod schedules;
 
 pub use checkins::{
@@ -22,6 +23,7 @@ pub use outbox::{
     Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,
     PlannerStep,
 };
+pub use platform::{Leases, Reachability};
 pub use schedules::{
     ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoredSchedule,
 };

@@ -4,6 +4,7 @@
 mod checkins;
 mod digests;
 mod directory;
+mod platform;
 mod schedules;
 mod sync;
 mod templates;
