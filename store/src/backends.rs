@@ -4,7 +4,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
-use rhythm_domain::ports::{DirectorySync, Leases, Reachability};
 use rhythm_domain::ports::{
     Advance, CheckIn, CheckInDay, CheckInId, CheckIns, Commit, DeliveryId, DigestKey,
     DigestOutcome, Digests, Directory, DirectorySnapshot, Finish, MessageRef, NewCheckIn,
@@ -12,6 +11,7 @@ use rhythm_domain::ports::{
     Progress, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
     Submission, TeamChannel,
 };
+use rhythm_domain::ports::{DirectorySync, Leases, Reachability};
 use rhythm_domain::schedule::{HolidayCalendar, OutOfOffice};
 use rhythm_domain::sync::SyncPlan;
 
