@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rhythm_bot::console::ConsoleMessenger;
+use rhythm_bot::discord::messenger::DiscordMessenger;
+use rhythm_bot::routed::Routed;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::handler::SlackHandler;
 use rhythm_bot::slack::http::{SlackHttp, routes as slack_routes};
@@ -28,6 +30,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::{SchedulerSettings, Secrets, Settings, SlackMode};
+use crate::discord::Discord;
 use crate::http::{AppState, PlatformCheck, router};
 use crate::telemetry;
 
@@ -39,6 +42,7 @@ pub struct App {
     shutdown_grace: Duration,
     scheduler: SchedulerSettings,
     slack: Option<Slack>,
+    discord: Option<Discord>,
 }
 
 /// Slack, when `SLACK_BOT_TOKEN` is set.
@@ -73,6 +77,7 @@ impl App {
             shutdown_grace: settings.http.shutdown_grace.as_std(),
             scheduler: settings.scheduler.clone(),
             slack: None,
+            discord: None,
         })
     }
 
@@ -81,6 +86,7 @@ impl App {
     /// API routes are served (with `SLACK_SIGNING_SECRET`), in `"socket"` mode Socket Mode
     /// is opened (with `SLACK_APP_TOKEN`).
     pub fn with_platforms(mut self, settings: &Settings, secrets: &Secrets) -> Self {
+        self.discord = Discord::from_settings(settings, secrets);
         let Some(token) = &secrets.slack_bot_token else {
             return self;
         };
@@ -142,6 +148,16 @@ impl App {
                 })
             }));
         }
+        if let Some(discord) = &self.discord {
+            metrics::gauge!("rhythm_platform_up", "platform" => "discord").set(1.0);
+            let api = discord.api.clone();
+            platforms.push(Arc::new(move || {
+                api.refused().map(|reason| {
+                    format!("Discord refused the bot token ({reason}); set a valid DISCORD_TOKEN and restart")
+                })
+            }));
+            discord.register_commands();
+        }
         let state = AppState {
             store: self.store.clone(),
             metrics,
@@ -187,6 +203,11 @@ impl App {
                 clock,
             ))));
         }
+        if let Some(discord) = &self.discord {
+            let (merged, gateway) = discord.serve(&self.store, routes, &follow_ups, &shutdown);
+            routes = merged;
+            listeners.extend(gateway);
+        }
         let server = axum::serve(self.listener, routes)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned());
         let grace = self.shutdown_grace;
@@ -214,7 +235,7 @@ impl App {
         {
             tracing::warn!(
                 calls = follow_ups.len(),
-                "Slack calls still running after the shutdown grace; stopping anyway"
+                "chat platform calls still running after the shutdown grace; stopping anyway"
             );
         }
         self.store.close().await;
@@ -222,40 +243,71 @@ impl App {
         Ok(())
     }
 
-    /// Starts the planner and the dispatcher: deliveries go to Slack when it is connected,
-    /// else to the console.
+    /// Starts the planner, the dispatcher and the digest posters: deliveries go to the chat
+    /// platforms connected (each person's own), else to the console.
     fn spawn_scheduler(&self, shutdown: &CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        match &self.slack {
-            Some(slack) => {
-                tracing::info!("scheduler started; deliveries go to Slack");
-                let messenger = SlackMessenger::new(slack.api.clone(), self.store.clone());
-                let paced = Arc::new(Paced::new(messenger, slack.limits, Arc::clone(&clock)));
-                self.spawn_with(paced, clock, shutdown)
-            }
-            None => {
+        let slack = self.slack.as_ref().map(|slack| {
+            let messenger = SlackMessenger::new(slack.api.clone(), self.store.clone());
+            Arc::new(Paced::new(messenger, slack.limits, Arc::clone(&clock)))
+        });
+        let discord = self.discord.as_ref().map(|discord| {
+            let messenger = DiscordMessenger::new(discord.api.clone(), self.store.clone());
+            Arc::new(Paced::new(messenger, discord.limits, Arc::clone(&clock)))
+        });
+        let mut tasks = Vec::new();
+        if let Some(slack) = &slack {
+            tasks.push(self.spawn_digests(Arc::clone(slack), &clock, shutdown));
+        }
+        if let Some(discord) = &discord {
+            tasks.push(self.spawn_digests(Arc::clone(discord), &clock, shutdown));
+        }
+        match (slack, discord) {
+            (None, None) => {
                 tracing::info!(
                     "scheduler started; no chat platform is connected, so deliveries are printed to the console"
                 );
-                self.spawn_with(Arc::new(ConsoleMessenger::stdout()), clock, shutdown)
+                let console = Arc::new(ConsoleMessenger::stdout());
+                tasks.push(self.spawn_digests(Arc::clone(&console), &clock, shutdown));
+                tasks.extend(self.spawn_with(console, clock, shutdown));
+            }
+            (slack, discord) => {
+                tracing::info!(
+                    slack = slack.is_some(),
+                    discord = discord.is_some(),
+                    "scheduler started; deliveries go to each person's chat platform"
+                );
+                let routed = Arc::new(Routed::new(self.store.clone(), slack, discord));
+                tasks.extend(self.spawn_with(routed, clock, shutdown));
             }
         }
+        tasks
     }
 
-    /// The planner, the dispatcher sending through `messenger`, and the digest poster
-    /// posting through it too (so both keep to one set of rate limits).
-    fn spawn_with<M: Messenger + Announcer + 'static>(
+    /// The digest poster posting through `announcer` (the same one the deliveries go
+    /// through, so both keep to one set of rate limits).
+    fn spawn_digests<A: Announcer + 'static>(
+        &self,
+        announcer: Arc<A>,
+        clock: &Arc<dyn Clock>,
+        shutdown: &CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
+        let digests = DigestPoster::new(
+            self.store.clone(),
+            announcer,
+            Arc::clone(clock),
+            DigestSettings::default(),
+        );
+        tokio::spawn(digests.run(shutdown.clone()))
+    }
+
+    /// The planner, and the dispatcher sending through `messenger`.
+    fn spawn_with<M: Messenger + 'static>(
         &self,
         messenger: Arc<M>,
         clock: Arc<dyn Clock>,
         shutdown: &CancellationToken,
     ) -> Vec<tokio::task::JoinHandle<()>> {
-        let digests = DigestPoster::new(
-            self.store.clone(),
-            Arc::clone(&messenger),
-            Arc::clone(&clock),
-            DigestSettings::default(),
-        );
         let dispatcher = Dispatcher::new(
             self.store.clone(),
             messenger,
@@ -272,7 +324,6 @@ impl App {
         vec![
             tokio::spawn(planner.run(shutdown.clone())),
             tokio::spawn(dispatcher.run(DISPATCH_POLL, shutdown.clone())),
-            tokio::spawn(digests.run(shutdown.clone())),
         ]
     }
 }

@@ -142,6 +142,9 @@ pub struct DiscordSettings {
     pub api_url: Url,
     /// Requests a second, to anyone (Discord's global limit).
     pub requests_per_second: f64,
+    /// A server (guild) id: slash commands are registered there, where they appear at once,
+    /// instead of globally.
+    pub guild_id: Option<String>,
 }
 
 impl Default for DiscordSettings {
@@ -150,6 +153,7 @@ impl Default for DiscordSettings {
             mode: DiscordMode::Gateway,
             api_url: Url::parse("https://discord.com").expect("a valid default URL"),
             requests_per_second: 50.0,
+            guild_id: None,
         }
     }
 }
@@ -413,6 +417,13 @@ impl Settings {
             return Err(ConfigError::Invalid(format!(
                 "`log.level`: `{}` is not a log filter such as info or info,rhythm_store=debug ({error})",
                 self.log.level
+            )));
+        }
+        if let Some(guild) = &self.discord.guild_id
+            && !(guild.len() >= 15 && guild.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "`discord.guild_id`: `{guild}` is not a Discord server id (a long number: in Discord, turn on Developer Mode, then right-click the server and Copy Server ID)"
             )));
         }
         for (key, url) in [

@@ -10,11 +10,11 @@ use rhythm_domain::checkin::workflow::{Composed, compose};
 use rhythm_domain::people::PersonId;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{
-    Announcer, CheckIns, Destination, Directory, MessageRef, Messenger, Outgoing, PeopleFilter,
-    SendError, Sent,
+    Announcer, CheckIns, Destination, Directory, MessageRef, Messenger, Outgoing, SendError, Sent,
 };
 
 use super::client::SlackApi;
+use crate::accounts::{account_on, storage};
 
 /// The platform name recorded with prompts sent here.
 pub const PLATFORM: &str = "slack";
@@ -55,37 +55,16 @@ impl<S> SlackMessenger<S> {
     }
 }
 
-fn storage(error: impl std::fmt::Display) -> SendError {
-    SendError::Retryable {
-        after: None,
-        reason: format!("the database: {error}"),
-    }
-}
-
 impl<S: Directory> SlackMessenger<S> {
     /// The Slack member id of `person`.
     async fn slack_user(&self, person: PersonId) -> Result<String, SendError> {
-        let filter = PeopleFilter {
-            id: Some(person),
-            ..PeopleFilter::default()
-        };
-        let found = self.store.people(&filter).await.map_err(storage)?;
-        let Some(found) = found.first() else {
-            return Err(SendError::Fatal {
-                reason: format!("person {} is no longer in the directory", person.0),
-            });
-        };
-        found
-            .identities
-            .iter()
-            .find(|identity| identity.platform == Platform::Slack)
-            .map(|identity| identity.user_id.as_str().to_owned())
-            .ok_or_else(|| SendError::Fatal {
-                reason: format!(
-                    "{} has no Slack account linked (run `rhythm slack sync`, or import a slack_user_id)",
-                    found.email
-                ),
-            })
+        account_on(
+            &self.store,
+            person,
+            Platform::Slack,
+            "run `rhythm slack sync`, or import a slack_user_id",
+        )
+        .await
     }
 }
 

@@ -1,0 +1,317 @@
+//! One handler for both transports: translate, call the workflow, render the reply. What it
+//! returns is the interaction's initial response (the HTTP endpoint's answer, or the body of
+//! the callback the gateway transport posts). Each interaction is keyed by its id, so a
+//! repeat (a gateway replay, a second replica) changes nothing twice.
+//!
+//! Discord waits 3 s for the initial response. Work that takes longer than
+//! [`DEFER_AFTER`] is answered with a deferred response ("Rhythm is thinking…") and
+//! finished in the background; its result then replaces that response through the
+//! interaction's token, which Discord honours for 15 minutes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rhythm_domain::chat::{Block, Message, Reply};
+use rhythm_domain::checkin::workflow::interact;
+use rhythm_domain::clock::Clock;
+use rhythm_domain::command;
+use rhythm_domain::people::{Person, Platform};
+use rhythm_domain::ports::{
+    CheckIns, Directory, MessageRef, PeopleFilter, PersonSettings, StoreError,
+};
+use serde_json::{Value, json};
+use tokio_util::task::TaskTracker;
+
+use super::client::DiscordApi;
+use super::inbound::Inbound;
+use super::messenger::PLATFORM;
+use super::render;
+
+/// How long the work may take before the response is deferred: Discord's 3 s, less a margin
+/// for the network.
+pub const DEFER_AFTER: Duration = Duration::from_secs(2);
+
+/// Ephemeral: only the person who acted sees it.
+const EPHEMERAL: u64 = 1 << 6;
+
+/// What to answer someone Rhythm does not know.
+const STRANGER: &str = "I don't know you yet: ask HR to add your Discord account to Rhythm \
+     (the discord_user_id column of the people file).";
+
+/// Interaction callback types.
+mod callback {
+    pub(super) const PONG: u64 = 1;
+    pub(super) const MESSAGE: u64 = 4;
+    pub(super) const DEFERRED_MESSAGE: u64 = 5;
+    pub(super) const DEFERRED_UPDATE: u64 = 6;
+    pub(super) const UPDATE_MESSAGE: u64 = 7;
+    pub(super) const MODAL: u64 = 9;
+}
+
+/// Handles what Discord sends.
+pub struct DiscordHandler<S> {
+    api: DiscordApi,
+    store: S,
+    clock: Arc<dyn Clock>,
+    defer_after: Duration,
+    /// Work finished after a deferred response, and REST calls made after a response.
+    follow_ups: TaskTracker,
+}
+
+impl<S> DiscordHandler<S>
+where
+    S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+{
+    /// A handler replying through `api`, storing in `store`.
+    pub fn new(api: DiscordApi, store: S, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            api,
+            store,
+            clock,
+            defer_after: DEFER_AFTER,
+            follow_ups: TaskTracker::new(),
+        }
+    }
+
+    /// Defers after `after` instead of [`DEFER_AFTER`] (for tests).
+    #[must_use]
+    pub fn deferring_after(mut self, after: Duration) -> Self {
+        self.defer_after = after;
+        self
+    }
+
+    /// Tracks follow-up work in `follow_ups` (shared by several handlers, so that shutdown
+    /// can wait for them all).
+    #[must_use]
+    pub fn tracking(mut self, follow_ups: TaskTracker) -> Self {
+        self.follow_ups = follow_ups;
+        self
+    }
+
+    /// Waits for the follow-up work started so far to finish.
+    pub async fn settle(&self) {
+        self.follow_ups.close();
+        self.follow_ups.wait().await;
+        self.follow_ups.reopen();
+    }
+
+    /// The REST client.
+    pub fn api(&self) -> &DiscordApi {
+        &self.api
+    }
+
+    /// Handles `inbound` once: the initial response, or `None` for a repeat of an
+    /// interaction already answered. If handling fails, the id is forgotten (a replay is
+    /// handled) and the error returned: no response is given, and Discord tells the person
+    /// the interaction failed.
+    pub async fn handle(self: &Arc<Self>, inbound: Inbound) -> Result<Option<Value>, StoreError> {
+        if let Inbound::Ping = inbound {
+            return Ok(Some(json!({ "type": callback::PONG })));
+        }
+        let key = inbound.key().map(str::to_owned);
+        if let Some(key) = &key
+            && !self
+                .store
+                .first_seen(PLATFORM, key, self.clock.now())
+                .await?
+        {
+            tracing::info!(discord.interaction = %key, "a repeat of an interaction already handled");
+            return Ok(None);
+        }
+        let token = token_of(&inbound).map(str::to_owned);
+        let pressed = matches!(
+            inbound,
+            Inbound::Interaction {
+                message: Some(_),
+                ..
+            }
+        );
+        let this = Arc::clone(self);
+        let mut work = self.follow_ups.spawn(async move {
+            let answer = this.answer(inbound).await;
+            if let Some(key) = &key {
+                let recorded = match &answer {
+                    Ok(_) => this.store.handled_seen(PLATFORM, key).await,
+                    Err(_) => this.store.forget_seen(PLATFORM, key).await,
+                };
+                if let Err(error) = recorded {
+                    tracing::warn!(discord.interaction = %key, error = %error, "could not record how an interaction was handled");
+                }
+            }
+            answer
+        });
+        tokio::select! {
+            done = &mut work => Ok(Some(joined(done)?)),
+            () = tokio::time::sleep(self.defer_after) => {
+                let Some(token) = token else {
+                    return Ok(Some(joined(work.await)?));
+                };
+                tracing::info!("slow work: the response is deferred and followed up");
+                let api = self.api.clone();
+                self.follow_ups.spawn(async move {
+                    let answer = joined(work.await).unwrap_or_else(|error| {
+                        tracing::error!(error = %error, "deferred work failed");
+                        private("Something went wrong on Rhythm's side; please try again.")
+                    });
+                    if let Err(error) = follow_up(&api, &token, &answer, pressed).await {
+                        tracing::warn!(error = %error, "could not follow up a deferred response");
+                    }
+                });
+                Ok(Some(if pressed {
+                    json!({ "type": callback::DEFERRED_UPDATE })
+                } else {
+                    json!({ "type": callback::DEFERRED_MESSAGE, "data": { "flags": EPHEMERAL } })
+                }))
+            }
+        }
+    }
+
+    /// The work, and the response it gives.
+    async fn answer(&self, inbound: Inbound) -> Result<Value, StoreError> {
+        let now = self.clock.now();
+        match inbound {
+            Inbound::Ping => Ok(json!({ "type": callback::PONG })),
+            Inbound::Ignored(what) => {
+                tracing::debug!(what = %what, "ignored");
+                Ok(json!({ "type": callback::DEFERRED_UPDATE }))
+            }
+            Inbound::Command {
+                user, name, text, ..
+            } => {
+                let Some(person) = self.person(&user).await? else {
+                    return Ok(private(STRANGER));
+                };
+                let reply = match command::parse(&format!("/{name}"), &text) {
+                    Ok(parsed) => {
+                        let actor = format!("discord:{user}");
+                        command::run(&self.store, &person, &parsed, &actor, now).await?
+                    }
+                    Err(sentence) => Reply::Private(sentence),
+                };
+                Ok(self.respond(reply, None))
+            }
+            Inbound::Interaction {
+                user,
+                interaction,
+                message,
+                ..
+            } => {
+                let Some(person) = self.person(&user).await? else {
+                    return Ok(private(STRANGER));
+                };
+                let reply = interact(&self.store, &person, &interaction, now).await?;
+                Ok(self.respond(reply, message.as_ref()))
+            }
+        }
+    }
+
+    async fn person(&self, user: &str) -> Result<Option<Person>, StoreError> {
+        let filter = PeopleFilter {
+            chat_user: Some((Platform::Discord, user.to_owned())),
+            active_only: true,
+            ..PeopleFilter::default()
+        };
+        Ok(self.store.people(&filter).await?.into_iter().next())
+    }
+
+    /// `reply` as the initial response; `message` is the message a button was on.
+    fn respond(&self, reply: Reply, message: Option<&MessageRef>) -> Value {
+        match reply {
+            Reply::Nothing | Reply::Close(None) if message.is_some() => {
+                json!({ "type": callback::DEFERRED_UPDATE })
+            }
+            Reply::Nothing | Reply::Close(None) => private("Done."),
+            Reply::Private(text) => private(&text),
+            Reply::Open(form) => match render::modal(&form) {
+                Ok(modal) => json!({ "type": callback::MODAL, "data": modal }),
+                Err(error) => {
+                    tracing::error!(error = %error, "a form Discord cannot show");
+                    private("This form does not fit in Discord; ask HR to shorten the template.")
+                }
+            },
+            Reply::Update(update) if message.is_some() => {
+                json!({ "type": callback::UPDATE_MESSAGE, "data": render::message(&update) })
+            }
+            Reply::Update(update) => ephemeral(&update),
+            Reply::FieldErrors(errors) => {
+                let mut problems: Vec<&String> = errors.values().collect();
+                problems.dedup();
+                let lines: Vec<String> = problems.iter().map(|p| format!("• {p}")).collect();
+                private(&format!("Not saved:\n{}", lines.join("\n")))
+            }
+            Reply::Close(Some(update)) => {
+                if update.platform != PLATFORM {
+                    return ephemeral(&update.message);
+                }
+                if message == Some(&update.at) {
+                    return json!({
+                        "type": callback::UPDATE_MESSAGE,
+                        "data": render::message(&update.message),
+                    });
+                }
+                // The form was opened from a command: say so here, and update the prompt.
+                let api = self.api.clone();
+                let body = render::message(&update.message);
+                let response = ephemeral(&update.message);
+                self.follow_ups.spawn(async move {
+                    if let Err(error) = api.edit(&update.at.channel, &update.at.id, &body).await {
+                        tracing::warn!(error = %error, "could not update the prompt");
+                    }
+                });
+                response
+            }
+        }
+    }
+}
+
+/// A message only the person sees, as an initial response.
+fn private(text: &str) -> Value {
+    ephemeral(&Message {
+        summary: text.to_owned(),
+        blocks: vec![Block::Text(text.to_owned())],
+    })
+}
+
+fn ephemeral(message: &Message) -> Value {
+    let mut data = render::message(message);
+    data["flags"] = json!(EPHEMERAL);
+    json!({ "type": callback::MESSAGE, "data": data })
+}
+
+/// Delivers what the work answered after its response was deferred: an update replaces the
+/// message (a pressed button's, or the "thinking…" one); a private message is a follow-up
+/// after a press, or replaces the "thinking…" one. A form cannot be opened any more (Discord
+/// opens one only as the first response).
+async fn follow_up(
+    api: &DiscordApi,
+    token: &str,
+    answer: &Value,
+    pressed: bool,
+) -> Result<(), super::client::ApiError> {
+    let too_late;
+    let answer = if answer["type"].as_u64() == Some(callback::MODAL) {
+        too_late = private("That took too long to open the form; please try again.");
+        &too_late
+    } else {
+        answer
+    };
+    match answer["type"].as_u64() {
+        Some(callback::UPDATE_MESSAGE) => api.edit_original(token, &answer["data"]).await,
+        Some(callback::MESSAGE) if pressed => api.follow_up(token, &answer["data"]).await,
+        Some(callback::MESSAGE) => api.edit_original(token, &answer["data"]).await,
+        _ => Ok(()),
+    }
+}
+
+fn token_of(inbound: &Inbound) -> Option<&str> {
+    match inbound {
+        Inbound::Command { token, .. } | Inbound::Interaction { token, .. } => Some(token),
+        Inbound::Ping | Inbound::Ignored(_) => None,
+    }
+}
+
+fn joined(
+    done: Result<Result<Value, StoreError>, tokio::task::JoinError>,
+) -> Result<Value, StoreError> {
+    done.map_err(|error| StoreError::Unexpected(anyhow::anyhow!("the handler panicked: {error}")))?
+}

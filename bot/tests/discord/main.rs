@@ -1,0 +1,6 @@
+//! The Discord adapter against the fake Discord.
+
+mod gateway;
+mod journey;
+mod messenger;
+mod support;

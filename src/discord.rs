@@ -1,0 +1,166 @@
+//! Discord, wired into `rhythm run` when `DISCORD_TOKEN` is set: deliveries as DMs, the
+//! slash commands registered at start, and interactions received over the gateway (one
+//! replica at a time) or the HTTP endpoint.
+
+use std::sync::Arc;
+
+use rhythm_bot::discord::client::DiscordApi;
+use rhythm_bot::discord::commands;
+use rhythm_bot::discord::connection::{self, Lease};
+use rhythm_bot::discord::gateway::{DEFAULT_INTENTS, GatewayConfig, Reconnect};
+use rhythm_bot::discord::handler::DiscordHandler;
+use rhythm_bot::discord::http::{DiscordHttp, routes as discord_routes};
+use rhythm_bot::discord::verify::Verifier;
+use rhythm_domain::clock::{Clock, SystemClock};
+use rhythm_scheduler::pace::Limits;
+use rhythm_store::Store;
+use secrecy::ExposeSecret as _;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::{DiscordMode, Secrets, Settings};
+
+/// Discord, when `DISCORD_TOKEN` and `DISCORD_APPLICATION_ID` are set.
+pub struct Discord {
+    /// The REST client.
+    pub api: DiscordApi,
+    /// The rate limits sends are held to.
+    pub limits: Limits,
+    /// Where slash commands are registered: a server, or everywhere.
+    guild: Option<String>,
+    /// How interactions arrive.
+    transport: Transport,
+}
+
+/// How interactions reach Rhythm.
+enum Transport {
+    /// The gateway, with the token.
+    Gateway { api_url: String, token: String },
+    /// The HTTP endpoint, with the application's public key.
+    Http(Verifier),
+    /// Neither (the HTTP endpoint lacks its public key): deliveries only.
+    None,
+}
+
+impl Discord {
+    /// Discord as the settings and secrets configure it; `None` (logged) if it is not, or
+    /// cannot be.
+    pub fn from_settings(settings: &Settings, secrets: &Secrets) -> Option<Self> {
+        let token = secrets.discord_token.as_ref()?;
+        let Some(application_id) = &secrets.discord_application_id else {
+            tracing::error!(
+                "DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: Discord is not connected (the id is on the Developer Portal's General Information page)"
+            );
+            return None;
+        };
+        let api_url = settings.discord.api_url.as_str().trim_end_matches('/');
+        let api = match DiscordApi::new(api_url, token.expose_secret(), application_id) {
+            Ok(api) => api,
+            Err(error) => {
+                tracing::error!(error = %error, "Discord is not connected");
+                return None;
+            }
+        };
+        let transport = match (settings.discord.mode, &secrets.discord_public_key) {
+            (DiscordMode::Gateway, _) => Transport::Gateway {
+                api_url: api_url.to_owned(),
+                token: token.expose_secret().to_owned(),
+            },
+            (DiscordMode::Http, Some(key)) => match Verifier::new(key) {
+                Ok(verifier) => Transport::Http(verifier),
+                Err(error) => {
+                    tracing::error!(error = %error, "DISCORD_PUBLIC_KEY is not usable: /discord/interactions is not served");
+                    Transport::None
+                }
+            },
+            (DiscordMode::Http, None) => {
+                tracing::error!(
+                    "[discord] mode is \"http\" but DISCORD_PUBLIC_KEY is not set: Discord's requests cannot be verified, so /discord/interactions is not served"
+                );
+                Transport::None
+            }
+        };
+        Some(Self {
+            api,
+            limits: settings.discord.limits(),
+            guild: settings.discord.guild_id.clone(),
+            transport,
+        })
+    }
+
+    /// Registers the slash commands, in the background; a failure is logged (the commands
+    /// registered before stay).
+    pub fn register_commands(&self) {
+        let (api, guild) = (self.api.clone(), self.guild.clone());
+        tokio::spawn(async move {
+            match api
+                .register_commands(guild.as_deref(), &commands::definitions())
+                .await
+            {
+                Ok(()) => tracing::info!(
+                    discord.guild = guild.as_deref().unwrap_or("global"),
+                    "Discord slash commands registered"
+                ),
+                Err(error) => {
+                    tracing::warn!(error = %error, "could not register the Discord slash commands");
+                }
+            }
+        });
+    }
+
+    /// Receives interactions: the gateway, held by one replica at a time (returned as a
+    /// task), or the HTTP endpoint's routes (merged into `routes`).
+    pub fn serve(
+        &self,
+        store: &Store,
+        routes: axum::Router,
+        follow_ups: &TaskTracker,
+        shutdown: &CancellationToken,
+    ) -> (axum::Router, Option<tokio::task::JoinHandle<()>>) {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let handler = Arc::new(
+            DiscordHandler::new(self.api.clone(), store.clone(), Arc::clone(&clock))
+                .tracking(follow_ups.clone()),
+        );
+        match &self.transport {
+            Transport::Gateway { api_url, token } => {
+                let config = GatewayConfig {
+                    api_url: api_url.clone(),
+                    token: token.clone(),
+                    intents: DEFAULT_INTENTS,
+                    reconnect: Reconnect::default(),
+                };
+                let task = connection::run(
+                    handler,
+                    config,
+                    store.clone(),
+                    replica_id(),
+                    Lease::default(),
+                    clock,
+                    shutdown.clone(),
+                );
+                let task = tokio::spawn(async move {
+                    if let Err(reason) = task.await {
+                        tracing::error!(reason = %reason, "the Discord gateway stopped for good; interactions will not arrive until Rhythm restarts");
+                    }
+                });
+                (routes, Some(task))
+            }
+            Transport::Http(verifier) => {
+                let http = DiscordHttp::new(handler, verifier.clone(), clock);
+                (routes.merge(discord_routes(Arc::new(http))), None)
+            }
+            Transport::None => (routes, None),
+        }
+    }
+}
+
+/// This process, as a lease holder: host and process id, and a random part so that a
+/// restarted process with a reused pid is not mistaken for the one before.
+fn replica_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "rhythm".to_owned());
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    format!("{host}:{}:{nonce:08x}", std::process::id())
+}
