@@ -17,3 +17,16 @@ pub use database::{Stall, TEST_EPOCH, TestBackend, TestDb};
 pub use discord::{DiscordFailure, FakeDiscord, FakeDiscordUser};
 pub use schedule::due_now;
 pub use slack::{FakeSlack, FakeUser};
+
+/// Waits until `done` holds, checking every 10 ms; `false` if it still does not after
+/// `timeout`.
+pub async fn eventually(timeout: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !done() {
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    true
+}

@@ -90,18 +90,4 @@ pub(crate) fn dispatcher(
     Dispatcher::new(db.store.clone(), messenger, clock, settings)
 }
 
-/// Waits until `done` holds, checking every 10 ms; `false` if it still does not after
-/// `timeout`.
-pub(crate) async fn eventually(
-    timeout: std::time::Duration,
-    mut done: impl FnMut() -> bool,
-) -> bool {
-    let deadline = tokio::time::Instant::now() + timeout;
-    while !done() {
-        if tokio::time::Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    true
-}
+pub(crate) use rhythm_testing::eventually;
