@@ -271,11 +271,17 @@ impl App {
                 tasks.push(self.spawn_digests(Arc::clone(&console), &clock, shutdown));
                 tasks.extend(self.spawn_with(console, clock, shutdown));
             }
+            (Some(slack), None) => {
+                tracing::info!("scheduler started; deliveries go to Slack");
+                tasks.extend(self.spawn_with(slack, clock, shutdown));
+            }
+            (None, Some(discord)) => {
+                tracing::info!("scheduler started; deliveries go to Discord");
+                tasks.extend(self.spawn_with(discord, clock, shutdown));
+            }
             (slack, discord) => {
                 tracing::info!(
-                    slack = slack.is_some(),
-                    discord = discord.is_some(),
-                    "scheduler started; deliveries go to each person's chat platform"
+                    "scheduler started; deliveries go to each person's chat platform (Slack if they have both)"
                 );
                 let routed = Arc::new(Routed::new(self.store.clone(), slack, discord));
                 tasks.extend(self.spawn_with(routed, clock, shutdown));

@@ -1,5 +1,8 @@
 //! Which chat account a delivery goes to: shared by the platforms' messengers.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use rhythm_domain::people::{PersonId, Platform};
 use rhythm_domain::ports::{Directory, PeopleFilter, SendError};
 
@@ -44,4 +47,27 @@ pub(crate) async fn account_on<S: Directory>(
                 found.email
             ),
         })
+}
+
+/// Each person's DM channel by their user id, so each DM is opened once per process.
+#[derive(Default)]
+pub(crate) struct DmChannels(Mutex<HashMap<String, String>>);
+
+impl DmChannels {
+    /// `user`'s DM channel: remembered, or opened by `open` and remembered.
+    pub(crate) async fn get_or_open<E, F>(&self, user: &str, open: F) -> Result<String, E>
+    where
+        F: Future<Output = Result<String, E>>,
+    {
+        if let Some(channel) = self.lock().get(user) {
+            return Ok(channel.clone());
+        }
+        let channel = open.await?;
+        self.lock().insert(user.to_owned(), channel.clone());
+        Ok(channel)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }

@@ -20,5 +20,6 @@
 mod accounts;
 pub mod console;
 pub mod discord;
+pub mod follow_ups;
 pub mod routed;
 pub mod slack;

@@ -180,9 +180,8 @@ async fn measure(
 
     let bare = load::drive(baseline, &requests, settings).await?;
     let ours = load::drive(&rhythm, &requests, settings).await?;
-    follow_ups.close(); // The Web API calls made after the acks, counted below.
-    follow_ups.wait().await;
-    follow_ups.reopen();
+    // The Web API calls made after the acks, counted below.
+    rhythm_bot::follow_ups::settle(&follow_ups).await;
     bare.print_row(backend.name(), "signature only (baseline)", None);
     ours.print_row(backend.name(), "Rhythm", Some(&bare));
     let mut notes = vec![format!(

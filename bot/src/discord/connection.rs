@@ -138,14 +138,9 @@ impl Held {
                 }
             }
         };
-        let task = tokio::spawn(gateway::run(config, on_dispatch, None, stop.clone()));
-        let task = tokio::spawn(async move {
-            match task.await {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(stopped)) => Err(stopped.to_string()),
-                Err(panic) => Err(format!("the gateway task panicked: {panic}")),
-            }
-        });
+        let running = gateway::run(config, on_dispatch, None, stop.clone());
+        let task =
+            tokio::spawn(async move { running.await.map_err(|stopped| stopped.to_string()) });
         Self { stop, task }
     }
 }

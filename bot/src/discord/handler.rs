@@ -90,9 +90,7 @@ where
 
     /// Waits for the follow-up work started so far to finish.
     pub async fn settle(&self) {
-        self.follow_ups.close();
-        self.follow_ups.wait().await;
-        self.follow_ups.reopen();
+        crate::follow_ups::settle(&self.follow_ups).await;
     }
 
     /// The REST client.

@@ -9,9 +9,6 @@
 //!   Discord again, since refused requests count toward Discord's ban of 10,000 bad requests
 //!   in 10 minutes.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use chrono::Utc;
 use rhythm_domain::chat::Message;
 use rhythm_domain::checkin::workflow::{Composed, compose};
@@ -23,7 +20,7 @@ use rhythm_domain::ports::{
 
 use super::client::{ApiError, CANNOT_DM, DiscordApi};
 use super::render;
-use crate::accounts::{account_on, storage};
+use crate::accounts::{DmChannels, account_on, storage};
 
 /// The platform name recorded with prompts sent here.
 pub const PLATFORM: &str = "discord";
@@ -36,7 +33,7 @@ pub struct DiscordMessenger<S> {
     api: DiscordApi,
     store: S,
     /// DM channel by Discord user, so each person's DM is opened once per process.
-    dms: Mutex<HashMap<String, String>>,
+    dms: DmChannels,
 }
 
 impl<S> DiscordMessenger<S> {
@@ -45,25 +42,12 @@ impl<S> DiscordMessenger<S> {
         Self {
             api,
             store,
-            dms: Mutex::new(HashMap::new()),
+            dms: DmChannels::default(),
         }
     }
 
     async fn dm(&self, user: &str) -> Result<String, ApiError> {
-        if let Some(channel) = self
-            .dms
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(user)
-        {
-            return Ok(channel.clone());
-        }
-        let channel = self.api.open_dm(user).await?;
-        self.dms
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(user.to_owned(), channel.clone());
-        Ok(channel)
+        self.dms.get_or_open(user, self.api.open_dm(user)).await
     }
 }
 

@@ -69,9 +69,7 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
 
     /// Waits for the Web API calls made after the acks so far to finish.
     pub async fn settle(&self) {
-        self.follow_ups.close();
-        self.follow_ups.wait().await;
-        self.follow_ups.reopen();
+        crate::follow_ups::settle(&self.follow_ups).await;
     }
 
     /// Handles `inbound` once; a repeat of its key is acknowledged and ignored. If handling

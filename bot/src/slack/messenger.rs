@@ -2,9 +2,6 @@
 //! escalation), and this sends it as a DM to the person's Slack account, then records where
 //! the prompt landed so that answering it can update it.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use rhythm_domain::chat::Message;
 use rhythm_domain::checkin::workflow::{Composed, compose};
 use rhythm_domain::people::PersonId;
@@ -14,7 +11,7 @@ use rhythm_domain::ports::{
 };
 
 use super::client::SlackApi;
-use crate::accounts::{account_on, storage};
+use crate::accounts::{DmChannels, account_on, storage};
 
 /// The platform name recorded with prompts sent here.
 pub const PLATFORM: &str = "slack";
@@ -24,7 +21,7 @@ pub struct SlackMessenger<S> {
     api: SlackApi,
     store: S,
     /// DM channel by Slack user, so each person's DM is opened once per process.
-    dms: Mutex<HashMap<String, String>>,
+    dms: DmChannels,
 }
 
 impl<S> SlackMessenger<S> {
@@ -33,25 +30,12 @@ impl<S> SlackMessenger<S> {
         Self {
             api,
             store,
-            dms: Mutex::new(HashMap::new()),
+            dms: DmChannels::default(),
         }
     }
 
     async fn dm(&self, user: &str) -> Result<String, SendError> {
-        if let Some(channel) = self
-            .dms
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(user)
-        {
-            return Ok(channel.clone());
-        }
-        let channel = self.api.open_dm(user).await?;
-        self.dms
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(user.to_owned(), channel.clone());
-        Ok(channel)
+        Ok(self.dms.get_or_open(user, self.api.open_dm(user)).await?)
     }
 }
 
