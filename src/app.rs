@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rhythm_bot::console::ConsoleMessenger;
+use rhythm_bot::couriers::Couriers;
 use rhythm_bot::discord::messenger::DiscordMessenger;
 use rhythm_bot::routed::Routed;
 use rhythm_bot::slack::client::SlackApi;
@@ -172,6 +173,7 @@ impl App {
         }
         let mut listeners = Vec::new();
         let follow_ups = TaskTracker::new();
+        let couriers = self.couriers();
         if let Some(Slack {
             api,
             app_token: Some(token),
@@ -179,7 +181,8 @@ impl App {
         }) = &self.slack
         {
             let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::new(SystemClock))
-                .tracking(follow_ups.clone());
+                .tracking(follow_ups.clone())
+                .notifying(couriers.clone());
             listeners.push(tokio::spawn(rhythm_bot::slack::socket::run(
                 api.clone(),
                 token.clone(),
@@ -196,7 +199,8 @@ impl App {
         {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
             let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::clone(&clock))
-                .tracking(follow_ups.clone());
+                .tracking(follow_ups.clone())
+                .notifying(couriers.clone());
             routes = routes.merge(slack_routes(Arc::new(SlackHttp::new(
                 handler,
                 verifier.clone(),
@@ -204,7 +208,8 @@ impl App {
             ))));
         }
         if let Some(discord) = &self.discord {
-            let (merged, gateway) = discord.serve(&self.store, routes, &follow_ups, &shutdown);
+            let (merged, gateway) =
+                discord.serve(&self.store, routes, &follow_ups, &couriers, &shutdown);
             routes = merged;
             listeners.extend(gateway);
         }
@@ -241,6 +246,22 @@ impl App {
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
+    }
+
+    /// One-off DMs (link codes) on each connected platform.
+    fn couriers(&self) -> Couriers {
+        let mut couriers = Couriers::none();
+        if let Some(slack) = &self.slack {
+            couriers =
+                couriers.with_slack(SlackMessenger::new(slack.api.clone(), self.store.clone()));
+        }
+        if let Some(discord) = &self.discord {
+            couriers = couriers.with_discord(DiscordMessenger::new(
+                discord.api.clone(),
+                self.store.clone(),
+            ));
+        }
+        couriers
     }
 
     /// Starts the planner, the dispatcher and the digest posters: deliveries go to the chat

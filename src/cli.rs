@@ -238,7 +238,21 @@ pub enum PeopleCommand {
     Import(ImportArgs),
     /// List people, with their zone, role, manager and teams.
     List(ListArgs),
+    /// Link a chat account to a person (for someone who asked with `/rhythm link`).
+    #[command(long_about = LINK_HELP)]
+    Link(LinkArgs),
 }
+
+const LINK_HELP: &str = "Link a chat account to a person, on HR's word.\n\n\
+Someone who runs `/rhythm link their@email` in Slack or Discord gets a one-time code at their \
+other linked account, or, when they have none, HR gets the code by DM to pass on. When neither \
+can happen (nobody in HR has a chat account linked), the asker is told to come to HR with the \
+command to run, which this is: once you know the account is theirs, link it here. Their \
+earlier account on that platform, if any, is replaced; an account that is someone else's is \
+left alone (exit code 2). Every link is in the audit log.\n\n\
+Examples:\n  \
+rhythm people link ana@example.com --discord 80351110224678912\n  \
+rhythm people link ana@example.com --slack U024BE7LH";
 
 const IMPORT_HELP: &str = "Import people from a CSV file, all or nothing.\n\n\
 The first line names the columns, in any order (email and name are required):\n  \
@@ -271,6 +285,23 @@ pub struct ImportArgs {
     #[arg(long)]
     pub deactivate_missing: bool,
     /// Print the result (or the problems) as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `rhythm people link`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("account").required(true).args(["slack", "discord"])))]
+pub struct LinkArgs {
+    /// The person's email.
+    pub email: String,
+    /// Their Slack member id, such as U024BE7LH.
+    #[arg(long, value_name = "ID")]
+    pub slack: Option<String>,
+    /// Their Discord user id (17 to 20 digits), such as 80351110224678912.
+    #[arg(long, value_name = "ID")]
+    pub discord: Option<String>,
+    /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
 }

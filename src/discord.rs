@@ -2,6 +2,7 @@
 //! slash commands registered at start, and interactions received over the gateway (one
 //! replica at a time) or the HTTP endpoint.
 
+use rhythm_bot::couriers::Couriers;
 use std::sync::Arc;
 
 use rhythm_bot::discord::client::DiscordApi;
@@ -115,12 +116,14 @@ impl Discord {
         store: &Store,
         routes: axum::Router,
         follow_ups: &TaskTracker,
+        couriers: &Couriers,
         shutdown: &CancellationToken,
     ) -> (axum::Router, Option<tokio::task::JoinHandle<()>>) {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let handler = Arc::new(
             DiscordHandler::new(self.api.clone(), store.clone(), Arc::clone(&clock))
-                .tracking(follow_ups.clone()),
+                .tracking(follow_ups.clone())
+                .notifying(couriers.clone()),
         );
         match &self.transport {
             Transport::Gateway { api_url, token } => {

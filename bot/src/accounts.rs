@@ -32,10 +32,7 @@ pub(crate) async fn account_on<S: Directory>(
             reason: format!("person {} is no longer in the directory", person.0),
         });
     };
-    let name = match platform {
-        Platform::Slack => "Slack",
-        Platform::Discord => "Discord",
-    };
+    let name = platform.name();
     found
         .identities
         .iter()

@@ -9,6 +9,7 @@
 //!   one replica at a time) and the HTTP interactions endpoint (`/discord/interactions`,
 //!   Ed25519 checked before parsing); `Message` to components and modals within Discord's
 //!   limits.
+//! - [`couriers`]: one-off DMs on a named platform (link codes).
 //! - [`routed`]: with both platforms connected, each delivery goes to the person's own.
 //!
 //! The neutral model (`Message`, `Form`, `Interaction`, `Reply`) and the workflows live in
@@ -19,6 +20,7 @@
 
 mod accounts;
 pub mod console;
+pub mod couriers;
 pub mod discord;
 pub mod follow_ups;
 pub mod routed;

@@ -5,9 +5,10 @@
 //! within its platform's limits. What people do comes back as an [`Interaction`], already
 //! translated from the platform's payload.
 //!
-//! Text is plain, with one markup: `**bold**`, which each platform renders its own way.
-//! Nothing a person typed is ever interpreted as markup by the renderers: see
-//! [`escape_markup`].
+//! Text is plain, with two marks that each platform renders its own way: `**bold**`, and
+//! `` `code` `` for what to type (`/rhythm link 123456`). Bold a person typed is never
+//! interpreted ([`escape_markup`]); backticks they typed show as code on both platforms, as
+//! in any chat, and nothing inside a code span is read as markup or a mention.
 
 use std::collections::BTreeMap;
 

@@ -1,14 +1,16 @@
 //! What people ask in chat, the same words on every platform: `/checkin`, `/rhythm help`,
-//! `/rhythm timezone Europe/Berlin`, `/rhythm ooo 2026-12-20 2027-01-02`. Parsed once here;
-//! bad input gets a sentence saying what is wrong and changes nothing.
+//! `/rhythm timezone Europe/Berlin`, `/rhythm ooo 2026-12-20 2027-01-02`,
+//! `/rhythm link ana@example.com`. Parsed once here; bad input gets a sentence saying what
+//! is wrong and changes nothing. [`answer`] is what the platforms' handlers call.
 
 use chrono::DateTime;
 use chrono::Utc;
 
 use crate::chat::Reply;
 use crate::checkin::workflow::start_today;
-use crate::people::{Person, Timezone};
-use crate::ports::{CheckIns, PersonSettings, StoreError};
+use crate::link::{self, LinkCommand};
+use crate::people::{ChatUserId, Person, Platform, Timezone};
+use crate::ports::{Account, CheckIns, Directory, Links, Notify, PersonSettings, StoreError};
 use crate::schedule::{OutOfOffice, parse_date};
 
 /// A command from chat.
@@ -22,6 +24,8 @@ pub enum Command {
     Timezone(Timezone),
     /// `/rhythm ooo FROM TO`.
     OutOfOffice(OutOfOffice),
+    /// `/rhythm link EMAIL|CODE`.
+    Link(LinkCommand),
 }
 
 /// What `/rhythm help` says.
@@ -29,6 +33,7 @@ pub const HELP: &str = "Rhythm asks for your check-ins and keeps your team in st
 • /checkin: start or edit today's check-in\n\
 • /rhythm timezone Europe/Berlin: set your time zone (reminders follow it)\n\
 • /rhythm ooo 2026-12-20 2027-01-02: days away, inclusive (no reminders then)\n\
+• /rhythm link you@example.com: link this chat account to you (a code is sent to you)
 • /rhythm help: this message";
 
 /// Reads a slash command and its text. `Err` is the sentence to answer with.
@@ -61,14 +66,66 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
                 "Give the first and last day away, such as `/rhythm ooo 2026-12-20 2027-01-02`."
                     .to_owned(),
             ),
+            ["link", word] => link::parse(word).map(Command::Link),
+            ["link", ..] => Err(
+                "Give your work email, such as `/rhythm link ana@example.com`, or the code you \
+                 were sent, such as `/rhythm link 123456`."
+                    .to_owned(),
+            ),
             [verb, ..] => Err(format!("I don't know `{verb}`.\n{HELP}")),
         },
         other => Err(format!("I don't know the command `/{other}`.\n{HELP}")),
     }
 }
 
+/// Answers slash command `name` with `text` from `user` on `platform`. Only `/rhythm link`
+/// is open to accounts Rhythm does not know yet; anything else from them is answered with
+/// how to link one ([`stranger`]).
+pub async fn answer<S, N>(
+    store: &S,
+    notify: &N,
+    platform: Platform,
+    user: &str,
+    name: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Reply, StoreError>
+where
+    S: CheckIns + Directory + Links + PersonSettings,
+    N: Notify,
+{
+    let command = match parse(name, text) {
+        Ok(command) => command,
+        Err(sentence) => return Ok(Reply::Private(sentence)),
+    };
+    let Ok(user) = ChatUserId::parse(platform, user) else {
+        return Ok(Reply::Private(stranger(platform)));
+    };
+    let account = Account { platform, user };
+    match (
+        link::holder(store, platform, account.user.as_str(), true).await?,
+        &command,
+    ) {
+        (Some(person), _) => run(store, &person, &command, &account.to_string(), now).await,
+        (None, Command::Link(link)) => link::run(store, notify, &account, link, now).await,
+        (None, _) => Ok(Reply::Private(stranger(platform))),
+    }
+}
+
+/// What to tell an account Rhythm does not know.
+pub fn stranger(platform: Platform) -> String {
+    let hr = match platform {
+        Platform::Slack => "ask HR to add it (`rhythm slack sync` links everyone by email)",
+        Platform::Discord => "ask HR to add it (the discord_user_id column of the people file)",
+    };
+    format!(
+        "I don't know this {} account yet. Link it with `/rhythm link you@example.com`, or {hr}.",
+        platform.name()
+    )
+}
+
 /// Runs `command` for `person`; `actor` names them in the audit log (`slack:U123`).
-pub async fn run<S: CheckIns + PersonSettings>(
+async fn run<S: CheckIns + PersonSettings>(
     store: &S,
     person: &Person,
     command: &Command,
@@ -91,6 +148,10 @@ pub async fn run<S: CheckIns + PersonSettings>(
                 away.from, away.to
             )))
         }
+        Command::Link(_) => Ok(Reply::Private(format!(
+            "This account is linked to you ({}) already.",
+            person.email
+        ))),
     }
 }
 

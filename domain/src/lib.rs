@@ -14,6 +14,7 @@
 //!   people do ([`chat::Interaction`]), with no platform in it.
 //! - [`checkin`]: check-in templates, answers and messages.
 //! - [`command`]: the slash commands people type, parsed once, and what they do.
+//! - [`link`]: linking a chat account to a person by a one-time code.
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
 //!   can move it.
 //! - [`duration`]: human durations as written in config and policy files (`"5s"`, `"4h"`).
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod command;
 pub mod duration;
 pub mod import;
+pub mod link;
 pub mod people;
 pub mod ports;
 pub mod schedule;

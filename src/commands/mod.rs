@@ -25,6 +25,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Doctor { json } => doctor::doctor(&config, json).await,
         Command::People(PeopleCommand::Import(args)) => people::import(&config, &args).await,
         Command::People(PeopleCommand::List(args)) => people::list(&config, &args).await,
+        Command::People(PeopleCommand::Link(args)) => people::link(&config, &args).await,
         Command::Slack(command) => slack::execute(&config, command).await,
         Command::Schedule(command) => schedule::execute(&config, command).await,
         Command::Team(command) => team::execute(&config, command).await,

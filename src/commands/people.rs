@@ -1,4 +1,4 @@
-//! `rhythm people import` and `rhythm people list`.
+//! `rhythm people import`, `rhythm people list` and `rhythm people link`.
 
 use std::io::IsTerminal as _;
 
@@ -6,12 +6,12 @@ use anyhow::Context as _;
 use comfy_table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 use rhythm_domain::import::{ImportError, ImportOptions, ImportReport, import_people};
-use rhythm_domain::people::{Email, Person, TeamName};
-use rhythm_domain::ports::{Commit, Directory as _, PeopleFilter};
+use rhythm_domain::people::{ChatUserId, Email, Person, Platform, TeamName};
+use rhythm_domain::ports::{Account, Commit, Directory as _, Linked, Links as _, PeopleFilter};
 use rhythm_store::Store;
 
 use crate::app::open_store;
-use crate::cli::{ImportArgs, ListArgs};
+use crate::cli::{ImportArgs, LinkArgs, ListArgs};
 use crate::config::Config;
 use crate::error::CliError;
 
@@ -178,6 +178,87 @@ pub(super) async fn list(config: &Config, args: &ListArgs) -> Result<(), CliErro
         println!("{}", table(&people));
         let active = people.iter().filter(|p| p.active).count();
         println!("{} people ({active} active).", people.len());
+    }
+    Ok(())
+}
+
+/// Links a chat account to a person, on HR's word.
+pub(super) async fn link(config: &Config, args: &LinkArgs) -> Result<(), CliError> {
+    let email = Email::parse(&args.email).map_err(|invalid| CliError::BadInput(invalid.0))?;
+    let (platform, user) = match (&args.slack, &args.discord) {
+        (Some(user), None) => (Platform::Slack, user),
+        (None, Some(user)) => (Platform::Discord, user),
+        _ => {
+            return Err(CliError::BadInput(
+                "give one account: --slack ID or --discord ID".to_owned(),
+            ));
+        }
+    };
+    let user =
+        ChatUserId::parse(platform, user).map_err(|invalid| CliError::BadInput(invalid.0))?;
+    let account = Account { platform, user };
+    let store = ready_store(config).await?;
+    let filter = PeopleFilter {
+        email: Some(email.clone()),
+        ..PeopleFilter::default()
+    };
+    let Some(person) = store
+        .people(&filter)
+        .await
+        .context("looking up the person")?
+        .into_iter()
+        .next()
+    else {
+        store.close().await;
+        return Err(CliError::BadInput(format!(
+            "nobody with the email {email}: see `rhythm people list`"
+        )));
+    };
+    let linked = store
+        .link_account(person.id, &account, &super::actor())
+        .await;
+    let owner = match &linked {
+        Ok(Linked::Taken(owner)) => {
+            let filter = PeopleFilter {
+                id: Some(*owner),
+                ..PeopleFilter::default()
+            };
+            let found = store
+                .people(&filter)
+                .await
+                .context("looking up the account's owner")?;
+            found.into_iter().next().map(|p| p.email.to_string())
+        }
+        _ => None,
+    };
+    store.close().await;
+    let (status, text) = match linked.context("linking the account")? {
+        Linked::Now { replaced: None, .. } => ("linked", format!("Linked {account} to {email}.")),
+        Linked::Now {
+            replaced: Some(old),
+            ..
+        } => (
+            "linked",
+            format!("Linked {account} to {email}, in place of {platform}:{old}."),
+        ),
+        Linked::Already(_) => ("already", format!("{account} is {email}'s already.")),
+        Linked::Taken(_) => {
+            let owner = owner.unwrap_or_else(|| "someone else".to_owned());
+            return Err(CliError::BadInput(format!(
+                "{account} is linked to {owner} already; nothing changed."
+            )));
+        }
+    };
+    if args.json {
+        let json = serde_json::json!({
+            "status": status,
+            "email": email.as_str(),
+            "platform": platform.as_str(),
+            "user_id": account.user.as_str(),
+        });
+        println!("{json}");
+    } else {
+        println!("{text}");
     }
     Ok(())
 }

@@ -5,13 +5,15 @@ use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
 use rhythm_domain::ports::{
+    Account, DirectorySync, Leases, LinkCode, Linked, Links, Reachability, Redeemed,
+};
+use rhythm_domain::ports::{
     Advance, CheckIn, CheckInDay, CheckInId, CheckIns, Commit, DeliveryId, DigestKey,
     DigestOutcome, Digests, Directory, DirectorySnapshot, Finish, MessageRef, NewCheckIn,
     OccurrenceId, Outbox, OutboxHealth, Outgoing, PeopleFilter, PersonSettings, PlannerStep,
     Progress, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
     Submission, TeamChannel,
 };
-use rhythm_domain::ports::{DirectorySync, Leases, Reachability};
 use rhythm_domain::schedule::{HolidayCalendar, OutOfOffice};
 use rhythm_domain::sync::SyncPlan;
 
@@ -230,6 +232,35 @@ impl CheckIns for Store {
 
     async fn forget_seen(&self, platform: &str, key: &str) -> Result<(), StoreError> {
         on_backend!(self, store => store.forget_seen(platform, key).await)
+    }
+}
+
+impl Links for Store {
+    async fn save_link_code(
+        &self,
+        code: &LinkCode,
+        not_before: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.save_link_code(code, not_before).await)
+    }
+
+    async fn redeem_link_code(
+        &self,
+        account: &Account,
+        code_hash: &str,
+        max_tries: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Redeemed, StoreError> {
+        on_backend!(self, store => store.redeem_link_code(account, code_hash, max_tries, now).await)
+    }
+
+    async fn link_account(
+        &self,
+        person: PersonId,
+        account: &Account,
+        actor: &str,
+    ) -> Result<Linked, StoreError> {
+        on_backend!(self, store => store.link_account(person, account, actor).await)
     }
 }
 

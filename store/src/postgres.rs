@@ -38,6 +38,8 @@ mod audit;
 mod checkins;
 #[path = "sql/digests.rs"]
 mod digests;
+#[path = "sql/links.rs"]
+mod links;
 #[path = "sql/outbox.rs"]
 mod outbox;
 #[path = "sql/platform.rs"]

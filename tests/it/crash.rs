@@ -69,7 +69,9 @@ async fn sigkill_during_fan_out_and_dispatch_loses_nothing_and_repeats_only_what
     }
     assert_eq!(rhythm.import(&people, &[]).code, 0);
     let tz: chrono_tz::Tz = zone.parse().unwrap();
-    let fire_in = Duration::from_secs(3);
+    // From now, after the import (slow on a loaded machine), so that the time is still ahead
+    // when the policy is applied.
+    let fire_in = Duration::from_secs(4);
     let fire_at = Instant::now() + fire_in;
     let at = (chrono::Utc::now() + chrono::Duration::from_std(fire_in).unwrap()).with_timezone(&tz);
     let policy = format!(

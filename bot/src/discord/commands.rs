@@ -40,10 +40,10 @@ pub fn definitions() -> Value {
                 ),
                 subcommand(
                     "link",
-                    "link your Discord account to your Rhythm account",
+                    "Link this Discord account to you: your work email, then the code sent",
                     vec![text_option(
-                        "email",
-                        "The email address Rhythm knows you by"
+                        "email_or_code",
+                        "Your work email, or the six-digit code you were sent",
                     )],
                 ),
             ],
@@ -216,7 +216,11 @@ mod tests {
                 "ooo 2026-12-20 2027-01-02",
             ),
             (
-                ("rhythm", Some("link"), vec![("email", "ana@example.com")]),
+                (
+                    "rhythm",
+                    Some("link"),
+                    vec![("email_or_code", "ana@example.com")],
+                ),
                 "link ana@example.com",
             ),
         ];
@@ -245,6 +249,18 @@ mod tests {
                 &[("from", "2026-12-20"), ("to", "2027-01-02")]
             ),
             Ok(Command::OutOfOffice(_))
+        ));
+        assert!(matches!(
+            parse(
+                "rhythm",
+                Some("link"),
+                &[("email_or_code", "ana@example.com")]
+            ),
+            Ok(Command::Link(_))
+        ));
+        assert!(matches!(
+            parse("rhythm", Some("link"), &[("email_or_code", "123456")]),
+            Ok(Command::Link(_))
         ));
     }
 }

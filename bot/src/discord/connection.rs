@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rhythm_domain::clock::Clock;
-use rhythm_domain::ports::{CheckIns, Directory, Leases, PersonSettings};
+use rhythm_domain::ports::{ChatStore, Leases};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -57,7 +57,7 @@ pub async fn run<S, L>(
     shutdown: CancellationToken,
 ) -> Result<(), String>
 where
-    S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+    S: ChatStore + Send + Sync + 'static,
     L: Leases,
 {
     let mut connection: Option<Held> = None;
@@ -127,7 +127,7 @@ impl Held {
         shutdown: &CancellationToken,
     ) -> Self
     where
-        S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+        S: ChatStore + Send + Sync + 'static,
     {
         let stop = shutdown.child_token();
         let on_dispatch = move |event: String, data: Value| {
@@ -148,7 +148,7 @@ impl Held {
 /// Handles one `INTERACTION_CREATE` and posts its answer as the callback.
 async fn interaction<S>(handler: &Arc<DiscordHandler<S>>, data: &Value)
 where
-    S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+    S: ChatStore + Send + Sync + 'static,
 {
     let inbound = match inbound::interaction(data) {
         Ok(inbound) => inbound,

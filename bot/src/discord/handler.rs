@@ -15,12 +15,13 @@ use rhythm_domain::chat::{Block, Message, Reply};
 use rhythm_domain::checkin::workflow::interact;
 use rhythm_domain::clock::Clock;
 use rhythm_domain::command;
-use rhythm_domain::people::{Person, Platform};
-use rhythm_domain::ports::{
-    CheckIns, Directory, MessageRef, PeopleFilter, PersonSettings, StoreError,
-};
+use rhythm_domain::link;
+use rhythm_domain::people::Platform;
+use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
 use serde_json::{Value, json};
 use tokio_util::task::TaskTracker;
+
+use crate::couriers::Couriers;
 
 use super::client::DiscordApi;
 use super::inbound::Inbound;
@@ -33,10 +34,6 @@ pub const DEFER_AFTER: Duration = Duration::from_secs(2);
 
 /// Ephemeral: only the person who acted sees it.
 const EPHEMERAL: u64 = 1 << 6;
-
-/// What to answer someone Rhythm does not know.
-const STRANGER: &str = "I don't know you yet: ask HR to add your Discord account to Rhythm \
-     (the discord_user_id column of the people file).";
 
 /// Interaction callback types.
 mod callback {
@@ -56,11 +53,13 @@ pub struct DiscordHandler<S> {
     defer_after: Duration,
     /// Work finished after a deferred response, and REST calls made after a response.
     follow_ups: TaskTracker,
+    /// Sends link codes to people's other accounts.
+    couriers: Couriers,
 }
 
 impl<S> DiscordHandler<S>
 where
-    S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+    S: ChatStore + Send + Sync + 'static,
 {
     /// A handler replying through `api`, storing in `store`.
     pub fn new(api: DiscordApi, store: S, clock: Arc<dyn Clock>) -> Self {
@@ -70,6 +69,7 @@ where
             clock,
             defer_after: DEFER_AFTER,
             follow_ups: TaskTracker::new(),
+            couriers: Couriers::none(),
         }
     }
 
@@ -85,6 +85,13 @@ where
     #[must_use]
     pub fn tracking(mut self, follow_ups: TaskTracker) -> Self {
         self.follow_ups = follow_ups;
+        self
+    }
+
+    /// Sends link codes (`/rhythm link`) through `couriers`.
+    #[must_use]
+    pub fn notifying(mut self, couriers: Couriers) -> Self {
+        self.couriers = couriers;
         self
     }
 
@@ -176,16 +183,16 @@ where
             Inbound::Command {
                 user, name, text, ..
             } => {
-                let Some(person) = self.person(&user).await? else {
-                    return Ok(private(STRANGER));
-                };
-                let reply = match command::parse(&format!("/{name}"), &text) {
-                    Ok(parsed) => {
-                        let actor = format!("discord:{user}");
-                        command::run(&self.store, &person, &parsed, &actor, now).await?
-                    }
-                    Err(sentence) => Reply::Private(sentence),
-                };
+                let reply = command::answer(
+                    &self.store,
+                    &self.couriers,
+                    Platform::Discord,
+                    &user,
+                    &format!("/{name}"),
+                    &text,
+                    now,
+                )
+                .await?;
                 Ok(self.respond(reply, None))
             }
             Inbound::Interaction {
@@ -194,22 +201,15 @@ where
                 message,
                 ..
             } => {
-                let Some(person) = self.person(&user).await? else {
-                    return Ok(private(STRANGER));
+                let Some(person) =
+                    link::holder(&self.store, Platform::Discord, &user, true).await?
+                else {
+                    return Ok(private(&command::stranger(Platform::Discord)));
                 };
                 let reply = interact(&self.store, &person, &interaction, now).await?;
                 Ok(self.respond(reply, message.as_ref()))
             }
         }
-    }
-
-    async fn person(&self, user: &str) -> Result<Option<Person>, StoreError> {
-        let filter = PeopleFilter {
-            chat_user: Some((Platform::Discord, user.to_owned())),
-            active_only: true,
-            ..PeopleFilter::default()
-        };
-        Ok(self.store.people(&filter).await?.into_iter().next())
     }
 
     /// `reply` as the initial response; `message` is the message a button was on.

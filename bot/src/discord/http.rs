@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rhythm_domain::clock::Clock;
-use rhythm_domain::ports::{CheckIns, Directory, PersonSettings};
+use rhythm_domain::ports::ChatStore;
 
 use super::handler::DiscordHandler;
 use super::inbound;
@@ -44,7 +44,7 @@ impl<S> DiscordHttp<S> {
 /// The route, to merge into the app's router.
 pub fn routes<S>(discord: Arc<DiscordHttp<S>>) -> Router
 where
-    S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+    S: ChatStore + Send + Sync + 'static,
 {
     Router::new()
         .route(
@@ -62,7 +62,7 @@ where
 /// Verify, then parse, then handle, then answer.
 async fn receive<S>(discord: &DiscordHttp<S>, headers: &HeaderMap, body: &[u8]) -> Response
 where
-    S: CheckIns + Directory + PersonSettings + Send + Sync + 'static,
+    S: ChatStore + Send + Sync + 'static,
 {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     if let Err(rejection) = discord.verifier.verify(

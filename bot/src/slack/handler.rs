@@ -12,21 +12,18 @@ use rhythm_domain::chat::Reply;
 use rhythm_domain::checkin::workflow::interact;
 use rhythm_domain::clock::Clock;
 use rhythm_domain::command;
-use rhythm_domain::people::{Person, Platform};
-use rhythm_domain::ports::{
-    CheckIns, Directory, MessageRef, PeopleFilter, PersonSettings, StoreError,
-};
+use rhythm_domain::link;
+use rhythm_domain::people::Platform;
+use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
 use serde_json::{Value, json};
 use tokio_util::task::TaskTracker;
+
+use crate::couriers::Couriers;
 
 use super::client::SlackApi;
 use super::inbound::Inbound;
 use super::messenger::PLATFORM;
 use super::render;
-
-/// What to answer someone Rhythm does not know.
-const STRANGER: &str = "I don't know you yet: ask HR to add you to Rhythm with your Slack \
-     account (or to run `rhythm slack sync`).";
 
 /// What the acknowledgement carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,9 +43,11 @@ pub struct SlackHandler<S> {
     clock: Arc<dyn Clock>,
     /// The Web API calls made after acks, still running.
     follow_ups: TaskTracker,
+    /// Sends link codes to people's other accounts.
+    couriers: Couriers,
 }
 
-impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
+impl<S: ChatStore> SlackHandler<S> {
     /// A handler replying through `api`, storing in `store`.
     pub fn new(api: SlackApi, store: S, clock: Arc<dyn Clock>) -> Self {
         Self {
@@ -56,6 +55,7 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
             store,
             clock,
             follow_ups: TaskTracker::new(),
+            couriers: Couriers::none(),
         }
     }
 
@@ -64,6 +64,13 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
     #[must_use]
     pub fn tracking(mut self, follow_ups: TaskTracker) -> Self {
         self.follow_ups = follow_ups;
+        self
+    }
+
+    /// Sends link codes (`/rhythm link`) through `couriers`.
+    #[must_use]
+    pub fn notifying(mut self, couriers: Couriers) -> Self {
+        self.couriers = couriers;
         self
     }
 
@@ -111,16 +118,16 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
                 trigger_id,
                 channel,
             } => {
-                let Some(person) = self.person(&user).await? else {
-                    return Ok(ephemeral(STRANGER));
-                };
-                let reply = match command::parse(&name, &text) {
-                    Ok(parsed) => {
-                        let actor = format!("slack:{user}");
-                        command::run(&self.store, &person, &parsed, &actor, now).await?
-                    }
-                    Err(sentence) => Reply::Private(sentence),
-                };
+                let reply = command::answer(
+                    &self.store,
+                    &self.couriers,
+                    Platform::Slack,
+                    &user,
+                    &name,
+                    &text,
+                    now,
+                )
+                .await?;
                 Ok(self.answer_command(reply, &user, &trigger_id, channel.as_deref()))
             }
             Inbound::Interaction {
@@ -129,22 +136,18 @@ impl<S: CheckIns + Directory + PersonSettings> SlackHandler<S> {
                 trigger_id,
                 message,
             } => {
-                let Some(person) = self.person(&user).await? else {
-                    return Ok(self.whisper(message.as_ref(), &user, STRANGER));
+                let Some(person) = link::holder(&self.store, Platform::Slack, &user, true).await?
+                else {
+                    return Ok(self.whisper(
+                        message.as_ref(),
+                        &user,
+                        &command::stranger(Platform::Slack),
+                    ));
                 };
                 let reply = interact(&self.store, &person, &interaction, now).await?;
                 Ok(self.answer_interaction(reply, &user, &trigger_id, message.as_ref()))
             }
         }
-    }
-
-    async fn person(&self, user: &str) -> Result<Option<Person>, StoreError> {
-        let filter = PeopleFilter {
-            chat_user: Some((Platform::Slack, user.to_owned())),
-            active_only: true,
-            ..PeopleFilter::default()
-        };
-        Ok(self.store.people(&filter).await?.into_iter().next())
     }
 
     fn answer_command(

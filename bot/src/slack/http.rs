@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 use rhythm_domain::clock::Clock;
-use rhythm_domain::ports::{CheckIns, Directory, PersonSettings};
+use rhythm_domain::ports::ChatStore;
 
 use super::handler::{Ack, SlackHandler};
 use super::inbound::{self, BadPayload, Inbound};
@@ -43,7 +43,7 @@ impl<S> SlackHttp<S> {
 /// The three routes, to merge into the app's router.
 pub fn routes<S>(slack: Arc<SlackHttp<S>>) -> Router
 where
-    S: CheckIns + Directory + PersonSettings + 'static,
+    S: ChatStore + 'static,
 {
     Router::new()
         .route("/slack/events", route(inbound::event_body))
@@ -56,7 +56,7 @@ where
 /// A `POST` route reading its body with `parse`.
 fn route<S>(parse: Parse) -> MethodRouter<Arc<SlackHttp<S>>>
 where
-    S: CheckIns + Directory + PersonSettings + 'static,
+    S: ChatStore + 'static,
 {
     post(
         move |State(slack): State<Arc<SlackHttp<S>>>, headers: HeaderMap, body: Bytes| async move {
@@ -76,7 +76,7 @@ async fn receive<S>(
     parse: Parse,
 ) -> Response
 where
-    S: CheckIns + Directory + PersonSettings,
+    S: ChatStore,
 {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     if let Err(rejection) = slack.verifier.verify(

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use rhythm_domain::ports::{CheckIns, Directory, PersonSettings};
+use rhythm_domain::ports::ChatStore;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -86,7 +86,7 @@ pub async fn run<S>(
     handler: SlackHandler<S>,
     shutdown: CancellationToken,
 ) where
-    S: CheckIns + Directory + PersonSettings + 'static,
+    S: ChatStore + 'static,
 {
     run_with(api, app_token, handler, Reconnect::default(), shutdown).await;
 }
@@ -101,7 +101,7 @@ pub async fn run_with<S>(
     reconnect: Reconnect,
     shutdown: CancellationToken,
 ) where
-    S: CheckIns + Directory + PersonSettings + 'static,
+    S: ChatStore + 'static,
 {
     let (events, heard) = mpsc::unbounded_channel();
     let (busy, mut idle) = mpsc::channel::<()>(1);
@@ -191,7 +191,7 @@ impl Connections {
     /// Starts serving `socket`; its connection id.
     fn spawn<S>(&mut self, socket: Socket, shared: &Arc<Shared<S>>, stop: &CancellationToken) -> u64
     where
-        S: CheckIns + Directory + PersonSettings + 'static,
+        S: ChatStore + 'static,
     {
         self.newest += 1;
         let id = self.newest;
@@ -361,7 +361,7 @@ async fn serve<S>(
     stop: CancellationToken,
 ) -> (u64, Ended)
 where
-    S: CheckIns + Directory + PersonSettings + 'static,
+    S: ChatStore + 'static,
 {
     let (mut sink, mut frames) = socket.split();
     let (answered, mut answers) = mpsc::unbounded_channel::<Option<String>>();
@@ -450,7 +450,7 @@ where
     (id, ended)
 }
 
-impl<S: CheckIns + Directory + PersonSettings> Shared<S> {
+impl<S: ChatStore> Shared<S> {
     /// The ack for `envelope` (`None`: leave it for Slack to send again), handled once
     /// however often Slack sends it.
     async fn answer(&self, envelope: &Value) -> Option<String> {
@@ -478,7 +478,7 @@ impl<S: CheckIns + Directory + PersonSettings> Shared<S> {
 /// Handles one envelope; the ack to send, or `None` to leave it for Slack to send again.
 async fn envelope_ack<S>(id: &str, envelope: &Value, handler: &SlackHandler<S>) -> Option<Value>
 where
-    S: CheckIns + Directory + PersonSettings,
+    S: ChatStore,
 {
     let payload = &envelope["payload"];
     let inbound: Result<Inbound, _> = match envelope["type"].as_str() {

@@ -2,5 +2,6 @@
 
 mod gateway;
 mod journey;
+mod link;
 mod messenger;
 mod support;

@@ -137,7 +137,7 @@ async fn commands_answer_privately_and_strangers_are_told_what_to_do() {
         reply["text"]
             .as_str()
             .unwrap()
-            .starts_with("I don't know you yet")
+            .starts_with("I don't know this Slack account yet")
     );
 }
 

@@ -24,6 +24,14 @@ impl Platform {
         }
     }
 
+    /// Its name as people write it: `Slack`, `Discord`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Slack => "Slack",
+            Platform::Discord => "Discord",
+        }
+    }
+
     /// Reads `slack` or `discord`.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         Self::ALL

@@ -7,6 +7,7 @@ use std::future::Future;
 
 mod checkins;
 mod digests;
+mod links;
 mod messenger;
 mod outbox;
 mod platform;
@@ -16,6 +17,7 @@ pub use checkins::{
     CheckIn, CheckInId, CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission,
 };
 pub use digests::{CheckInDay, DigestKey, DigestOutcome, Digests, TeamChannel};
+pub use links::{Account, LinkCode, Linked, Links, Notify, Redeemed};
 pub use messenger::{
     Announcer, DeliveryId, Destination, Messenger, OccurrenceId, Outgoing, SendError, Sent,
 };
@@ -29,7 +31,7 @@ pub use schedules::{
 };
 
 use crate::import::{ImportPlan, Problem};
-use crate::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
+use crate::people::{Email, Person, PersonId, Platform, Team, TeamName, Timezone};
 use crate::schedule::OutOfOffice;
 use crate::sync::SyncPlan;
 
@@ -44,6 +46,12 @@ pub enum StoreError {
     Unexpected(#[from] anyhow::Error),
 }
 
+/// Everything the chat handlers need from storage, named once: implemented by whatever has
+/// it all.
+pub trait ChatStore: CheckIns + Directory + Links + PersonSettings {}
+
+impl<T: CheckIns + Directory + Links + PersonSettings> ChatStore for T {}
+
 /// Which people to list.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleFilter {
@@ -55,6 +63,8 @@ pub struct PeopleFilter {
     pub id: Option<PersonId>,
     /// Only the person with this chat account: platform and user id.
     pub chat_user: Option<(Platform, String)>,
+    /// Only the person with this email.
+    pub email: Option<Email>,
 }
 
 /// What a person sets about themselves from chat (`/rhythm timezone`, `/rhythm ooo`), each

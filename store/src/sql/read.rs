@@ -26,6 +26,11 @@ fn push_filter(query: &mut QueryBuilder<Db>, filter: &PeopleFilter) {
             .push_bind(user.clone())
             .push(")");
     }
+    if let Some(email) = &filter.email {
+        query
+            .push(" AND people.email = ")
+            .push_bind(email.as_str().to_owned());
+    }
     if let Some(team) = &filter.team {
         query
             .push(

@@ -4,6 +4,7 @@
 mod checkins;
 mod digests;
 mod directory;
+mod links;
 mod platform;
 mod schedules;
 mod sync;

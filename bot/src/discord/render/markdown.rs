@@ -3,7 +3,11 @@
 //! The neutral markup `**bold**` is Discord's too and is kept. Everything else that Discord
 //! would read as markdown is backslash-escaped, so text shows as typed:
 //!
-//! - anywhere in a line: `\`, a `*` that is not half of a `**`, `_`, `~`, `` ` ``, `|`, `<`
+//! The neutral `` `code` `` is Discord's too and is kept as it is, with what is inside: Discord
+//! reads nothing inside a code span as markdown or as a mention.
+//!
+//! - anywhere in a line: `\`, a `*` that is not half of a `**`, `_`, `~`, a `` ` `` with no
+//!   closing one, `|`, `<`
 //!   (which also covers `<@123>`, `<#123>`, `<t:…>` and custom emoji) and `[` (a masked link
 //!   needs it; `]`, `(` and `)` mean nothing without it, so they are left alone), and the `@`
 //!   of `@everyone` and `@here`;
@@ -128,6 +132,12 @@ fn escape_inline(text: &str, out: &mut String) {
             previous = link.chars().next_back();
             continue;
         }
+        if let Some(span) = code_at(rest) {
+            out.push_str(span);
+            rest = &rest[span.len()..];
+            previous = Some('`');
+            continue;
+        }
         if let Some(after) = rest.strip_prefix("**") {
             out.push_str("**");
             rest = after;
@@ -143,6 +153,15 @@ fn escape_inline(text: &str, out: &mut String) {
         rest = &rest[c.len_utf8()..];
         previous = Some(c);
     }
+}
+
+/// The code span starting `text`, if one does: a backtick, then text, then the next
+/// backtick. Kept as it is: Discord shows what is inside as typed (no markdown, no
+/// mentions), in a fixed-width font, as Slack does.
+fn code_at(text: &str) -> Option<&str> {
+    let inside = text.strip_prefix('`')?;
+    let end = inside.find('`')?;
+    (end > 0).then(|| &text[..end + 2])
 }
 
 /// The link starting `text`, if one does: `http://` or `https://` not inside a word, up to

@@ -30,7 +30,7 @@ fn typed_markdown_is_escaped_so_it_shows_as_typed() {
             "```rust\nfn main() {}\n```",
             "\\`\\`\\`rust\nfn main() {}\n\\`\\`\\`",
         ),
-        ("`code`", r"\`code\`"),
+        ("a ` b", r"a \` b"),
         (
             "[click](https://evil.example)",
             r"\[click](https://evil.example)",
@@ -41,6 +41,24 @@ fn typed_markdown_is_escaped_so_it_shows_as_typed() {
     for (typed, shown) in typed {
         assert_eq!(content(vec![text(typed)]), shown, "{typed}");
     }
+}
+
+#[test]
+fn code_spans_are_kept_with_what_is_inside_them() {
+    assert_eq!(
+        content(vec![text("Send `/rhythm link 123456` here")]),
+        "Send `/rhythm link 123456` here"
+    );
+    assert_eq!(
+        content(vec![text("`<@123> _x_` and _y_")]),
+        r"`<@123> _x_` and \_y\_",
+        "inside a span Discord reads no markdown and no mention"
+    );
+    assert_eq!(
+        content(vec![text("``")]),
+        r"\`\`",
+        "an empty span is no span"
+    );
 }
 
 #[test]
