@@ -229,3 +229,70 @@ async fn json_problems_are_machine_readable() {
     assert_eq!(problems["problems"][0]["line"], 2);
     assert_eq!(problems["problems"][0]["column"], "email");
 }
+
+/// `rhythm people link`: HR links an account, replacing the person's earlier one there; an
+/// account that is someone else's, a bad id or an unknown email changes nothing (exit 2).
+#[tokio::test]
+async fn people_link_links_an_account_on_hrs_word() {
+    let rhythm = Rhythm::new().await;
+    let people = "email,name,discord_user_id\n\
+                  ana@example.com,Ana,\n\
+                  ben@example.com,Ben,80351110224678912\n";
+    assert_eq!(rhythm.import(people, &[]).code, 0);
+
+    let run = rhythm.run(&[
+        "people",
+        "link",
+        "ana@example.com",
+        "--discord",
+        "80351110224678999",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        "Linked discord:80351110224678999 to ana@example.com."
+    );
+    let run = rhythm.run(&[
+        "people",
+        "link",
+        "ana@example.com",
+        "--discord",
+        "80351110224678999",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["status"], "already");
+
+    for (args, says) in [
+        (
+            vec!["ana@example.com", "--discord", "80351110224678912"],
+            "is linked to ben@example.com already; nothing changed",
+        ),
+        (
+            vec!["ana@example.com", "--discord", "42"],
+            "is not a discord user id",
+        ),
+        (
+            vec!["zoe@example.com", "--slack", "U024BE7LH"],
+            "nobody with the email zoe@example.com",
+        ),
+    ] {
+        let mut all = vec!["people", "link"];
+        all.extend(args);
+        let run = rhythm.run(&all);
+        assert_eq!(run.code, 2, "{all:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{all:?}: {}", run.stderr);
+    }
+    let run = rhythm.run(&["people", "link", "ana@example.com"]);
+    assert_eq!(run.code, 2, "an account is required: {}", run.stderr);
+
+    let ana = &rhythm.people()[0];
+    assert_eq!(ana["identities"][0]["user_id"], "80351110224678999");
+    assert_eq!(
+        rhythm
+            .db
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'people.link'")
+            .await,
+        1
+    );
+}
