@@ -49,6 +49,7 @@ pub fn metrics() -> PrometheusHandle {
             );
             metrics::gauge!("rhythm_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
             describe_scheduler();
+            describe_platforms();
             handle
         })
         .clone()
@@ -94,5 +95,62 @@ fn describe_scheduler() {
         "rhythm_fire_lag_seconds",
         metrics::Unit::Seconds,
         "From a delivery falling due to its being sent"
+    );
+}
+
+/// What the chat platforms' metrics mean.
+fn describe_platforms() {
+    metrics::describe_gauge!(
+        "rhythm_platform_up",
+        "1 while the platform accepts Rhythm's token, 0 once it refused it (by platform)"
+    );
+    metrics::describe_counter!(
+        "rhythm_digests_total",
+        "Check-in digests posted, to retry, or failed"
+    );
+    metrics::describe_histogram!(
+        "rhythm_send_paced_seconds",
+        metrics::Unit::Seconds,
+        "How long a send waited for the platform's rate limit before going out"
+    );
+    metrics::describe_counter!(
+        "rhythm_slack_rejected_total",
+        "Slack HTTP requests refused before handling: bad signature or malformed"
+    );
+    metrics::describe_counter!(
+        "rhythm_discord_rejected_total",
+        "Discord interactions refused before handling: bad signature or malformed"
+    );
+    metrics::describe_counter!(
+        "rhythm_slack_socket_connects_total",
+        "Socket Mode connections opened"
+    );
+    metrics::describe_counter!(
+        "rhythm_slack_socket_disconnects_total",
+        "Socket Mode connections ended, by reason (Slack's disconnect reasons, errors)"
+    );
+    metrics::describe_gauge!(
+        "rhythm_discord_gateway_held",
+        "1 on the replica holding the Discord gateway lease; exactly one replica should"
+    );
+    metrics::describe_gauge!(
+        "rhythm_discord_gateway_connected",
+        "1 while the Discord gateway connection is up"
+    );
+    metrics::describe_counter!(
+        "rhythm_discord_gateway_connects_total",
+        "Discord gateway sessions started (identify) or resumed (resume)"
+    );
+    metrics::describe_counter!(
+        "rhythm_discord_gateway_disconnects_total",
+        "Discord gateway connections ended, by cause"
+    );
+    metrics::describe_counter!(
+        "rhythm_discord_gateway_dispatches_total",
+        "Discord gateway events received, by event name"
+    );
+    metrics::describe_gauge!(
+        "rhythm_discord_gateway_heartbeat_latency_seconds",
+        "Time from the last gateway heartbeat to its acknowledgement"
     );
 }

@@ -96,3 +96,46 @@ async fn shutdown_stops_the_server() {
     app.task.await.unwrap().unwrap();
     assert!(reqwest::get(format!("{}/healthz", app.base)).await.is_err());
 }
+
+/// Every metric the code records is described for `/metrics` readers and in the README.
+#[test]
+fn every_metric_is_described_and_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut recorded = std::collections::BTreeSet::new();
+    let mut dirs: Vec<std::path::PathBuf> = ["src", "bot/src", "scheduler/src", "store/src"]
+        .iter()
+        .map(|dir| root.join(dir))
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for kind in ["counter!(", "gauge!(", "histogram!("] {
+                    for after in text.split(&format!("metrics::{kind}")).skip(1) {
+                        let name = after.trim_start().trim_start_matches('"');
+                        let name: String = name
+                            .chars()
+                            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                            .collect();
+                        recorded.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    assert!(recorded.len() > 20, "found the metrics: {recorded:?}");
+    let telemetry = std::fs::read_to_string(root.join("src/telemetry.rs")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for name in &recorded {
+        // Named in telemetry.rs only where it is described (the build info also sets it).
+        let described = telemetry.contains(&format!("\"{name}\""));
+        assert!(described, "{name} is described in src/telemetry.rs");
+        assert!(
+            readme.contains(&format!("`{name}")),
+            "{name} is in the README"
+        );
+    }
+}

@@ -103,9 +103,9 @@ where
             () = tokio::time::sleep(lease.renew_every) => {}
         }
     }
-    if let Some(held) = connection {
+    if let Some(mut held) = connection {
         held.stop.cancel();
-        let _ = held.task.await;
+        let _ = (&mut held.task).await;
         if let Err(error) = leases.release_lease(LEASE, &holder).await {
             tracing::warn!(error = %error, "could not release the Discord gateway lease");
         }
@@ -142,6 +142,15 @@ impl Held {
         let task =
             tokio::spawn(async move { running.await.map_err(|stopped| stopped.to_string()) });
         Self { stop, task }
+    }
+}
+
+impl Drop for Held {
+    /// A connection outlives no replica's loop: if `run` is dropped (aborted, or its
+    /// runtime shut down), the gateway closes too, so no replica holds a connection without
+    /// the lease.
+    fn drop(&mut self) {
+        self.stop.cancel();
     }
 }
 

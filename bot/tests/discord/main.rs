@@ -4,4 +4,5 @@ mod gateway;
 mod journey;
 mod link;
 mod messenger;
+mod replicas;
 mod support;
