@@ -46,12 +46,18 @@ pub enum Command {
     /// Apply the database migrations this version carries, then exit. Safe to run twice and
     /// from several machines at once.
     Migrate,
-    /// Check the set-up: configuration, database, migrations, and which chat platforms are
-    /// configured and which secrets they lack. One line per check; exit 1 if any fails.
+    /// Check the set-up: configuration, database, migrations, which chat platforms are
+    /// configured, which secrets they lack, and whether each platform accepts its token (it
+    /// asks Slack's auth.test and Discord's users/@me). One line per check; exit 1 if any
+    /// fails.
     Doctor {
         /// Print the checks as JSON.
         #[arg(long)]
         json: bool,
+        /// Check only what this machine can: do not ask Slack and Discord whether they
+        /// accept the tokens.
+        #[arg(long)]
+        offline: bool,
     },
     /// The directory of people: import it from your HR system, list it.
     #[command(subcommand)]

@@ -1,5 +1,9 @@
 //! `rhythm doctor`: one line per check, exit 1 if any fails.
 
+use std::time::Duration;
+
+use rhythm_bot::discord::client::{ApiError as DiscordError, DiscordApi};
+use rhythm_bot::slack::client::{ApiError as SlackError, SlackApi};
 use rhythm_store::{missing_sqlite_file, redact};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -32,11 +36,16 @@ fn check(check: &'static str, status: Status, detail: impl Into<String>) -> Chec
 }
 
 /// Runs every check and prints them; fails if any failed.
-pub(super) async fn doctor(config: &Config, json: bool) -> Result<(), CliError> {
+pub(super) async fn doctor(config: &Config, json: bool, offline: bool) -> Result<(), CliError> {
     let mut checks = vec![config_check(config)];
     checks.extend(database_checks(config).await);
-    checks.push(slack_check(config));
-    checks.push(discord_check(config));
+    let (mut slack, mut discord) = (slack_check(config), discord_check(config));
+    if !offline {
+        slack = asked(slack, slack_accepts(config)).await;
+        discord = asked(discord, discord_accepts(config)).await;
+    }
+    checks.push(slack);
+    checks.push(discord);
     checks.push(listen_check(config));
 
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
@@ -266,6 +275,73 @@ fn discord_shape_problem(config: &Config) -> Option<String> {
         return Some("DISCORD_PUBLIC_KEY should be 64 hexadecimal characters".to_owned());
     }
     None
+}
+
+/// How long a platform has to answer `doctor`.
+const ASK_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A platform's check, its secrets being well-formed, extended with what the platform said
+/// of its token: `Ok(who)` (who Rhythm is there) or `Err(what went wrong)`.
+async fn asked(mut checked: Check, answer: impl Future<Output = Result<String, String>>) -> Check {
+    if checked.status != Status::Ok {
+        return checked;
+    }
+    match tokio::time::timeout(ASK_TIMEOUT, answer).await {
+        Ok(Ok(who)) => checked
+            .detail
+            .push_str(&format!("; token accepted ({who})")),
+        Ok(Err(problem)) => {
+            checked.status = Status::Fail;
+            checked.detail.push_str(&format!("; {problem}"));
+        }
+        Err(_) => {
+            checked.status = Status::Fail;
+            checked.detail.push_str(&format!(
+                "; no answer within {} s (is the network or api_url right?)",
+                ASK_TIMEOUT.as_secs()
+            ));
+        }
+    }
+    checked
+}
+
+/// What Slack says of the bot token.
+async fn slack_accepts(config: &Config) -> Result<String, String> {
+    let token = expose(config.secrets.slack_bot_token.as_ref()).unwrap_or_default();
+    let url = config.settings.slack.api_url.as_str();
+    match SlackApi::new(url, token).whoami().await {
+        Ok((bot, workspace)) => Ok(format!("@{bot} in {workspace}")),
+        Err(SlackError::Unauthorized { reason }) => Err(format!(
+            "Slack refused SLACK_BOT_TOKEN ({reason}): reinstall the app and copy its Bot User \
+             OAuth Token"
+        )),
+        Err(error) => Err(format!("could not ask Slack at {url}: {error}")),
+    }
+}
+
+/// What Discord says of the bot token.
+async fn discord_accepts(config: &Config) -> Result<String, String> {
+    let secrets = &config.secrets;
+    let token = expose(secrets.discord_token.as_ref()).unwrap_or_default();
+    let application = secrets
+        .discord_application_id
+        .as_deref()
+        .unwrap_or_default();
+    let url = config
+        .settings
+        .discord
+        .api_url
+        .as_str()
+        .trim_end_matches('/');
+    let api = DiscordApi::new(url, token, application)?;
+    match api.whoami().await {
+        Ok(bot) => Ok(format!("bot {bot}")),
+        Err(DiscordError::Unauthorized { reason }) => Err(format!(
+            "Discord refused DISCORD_TOKEN ({reason}): reset the token under Bot in the \
+             Developer Portal and set it again"
+        )),
+        Err(error) => Err(format!("could not ask Discord at {url}: {error}")),
+    }
 }
 
 fn listen_check(config: &Config) -> Check {

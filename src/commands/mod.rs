@@ -22,7 +22,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run => run::run(&config).await,
         Command::Migrate => migrate(&config).await,
-        Command::Doctor { json } => doctor::doctor(&config, json).await,
+        Command::Doctor { json, offline } => doctor::doctor(&config, json, offline).await,
         Command::People(PeopleCommand::Import(args)) => people::import(&config, &args).await,
         Command::People(PeopleCommand::List(args)) => people::list(&config, &args).await,
         Command::People(PeopleCommand::Link(args)) => people::link(&config, &args).await,

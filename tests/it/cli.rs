@@ -4,6 +4,9 @@ use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
+use rhythm_testing::discord::FakeDiscord;
+use rhythm_testing::slack::FakeSlack;
+
 use crate::support::Rhythm;
 
 #[tokio::test]
@@ -53,7 +56,7 @@ async fn doctor_fails_on_pending_migrations_and_half_configured_platforms() {
         dir: tempfile::tempdir().unwrap(),
     };
     let run = rhythm.run_with(
-        &["doctor", "--json"],
+        &["doctor", "--json", "--offline"],
         &[
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
             ("DISCORD_TOKEN", "abc"),
@@ -87,6 +90,62 @@ async fn doctor_fails_on_pending_migrations_and_half_configured_platforms() {
     assert!(
         !run.stdout.contains("xoxp-user-token"),
         "a secret is printed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_asks_each_platform_whether_it_accepts_the_token() {
+    let rhythm = Rhythm::new().await;
+    let slack = FakeSlack::start().await;
+    let discord = FakeDiscord::start().await;
+    let (slack_url, discord_url) = (slack.api_url(), discord.api_url());
+    let doctor = |slack_token: &str, discord_token: &str| {
+        let run = rhythm.run_with(
+            &["doctor", "--json"],
+            &[
+                ("SLACK_BOT_TOKEN", slack_token),
+                ("SLACK_APP_TOKEN", FakeSlack::APP_TOKEN),
+                ("RHYTHM__SLACK__API_URL", &slack_url),
+                ("DISCORD_TOKEN", discord_token),
+                ("DISCORD_APPLICATION_ID", FakeDiscord::APPLICATION_ID),
+                ("RHYTHM__DISCORD__API_URL", &discord_url),
+            ],
+        );
+        let checks: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let detail = |name: &str| {
+            let check = checks
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["check"] == name)
+                .unwrap();
+            format!("{}: {}", check["status"].as_str().unwrap(), check["detail"])
+        };
+        (run.code, detail("slack"), detail("discord"))
+    };
+
+    let (code, slack_said, discord_said) = doctor(FakeSlack::BOT_TOKEN, FakeDiscord::BOT_TOKEN);
+    assert_eq!(code, 0, "{slack_said} {discord_said}");
+    assert!(
+        slack_said.contains("token accepted (@rhythm in Rhythm Fake)"),
+        "{slack_said}"
+    );
+    assert!(
+        discord_said.contains("token accepted (bot Rhythm)"),
+        "{discord_said}"
+    );
+
+    let (code, slack_said, discord_said) = doctor("xoxb-revoked", "revoked.token.here");
+    assert_eq!(code, 1);
+    assert!(slack_said.starts_with("fail: "), "{slack_said}");
+    assert!(
+        slack_said.contains("Slack refused SLACK_BOT_TOKEN"),
+        "{slack_said}"
+    );
+    assert!(discord_said.starts_with("fail: "), "{discord_said}");
+    assert!(
+        discord_said.contains("Discord refused DISCORD_TOKEN"),
+        "{discord_said}"
     );
 }
 

@@ -203,6 +203,13 @@ impl SlackApi {
         }
     }
 
+    /// Checks the token (`auth.test`): the bot's name and its workspace's.
+    pub async fn whoami(&self) -> Result<(String, String), ApiError> {
+        let session = self.client.open_session(&self.token);
+        let me = self.call("auth.test", session.auth_test()).await?;
+        Ok((me.user.unwrap_or(me.user_id.0), me.team))
+    }
+
     /// The DM channel with `user`.
     pub async fn open_dm(&self, user: &str) -> Result<String, ApiError> {
         let session = self.client.open_session(&self.token);
