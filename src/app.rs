@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use rhythm_bot::console::ConsoleMessenger;
 use rhythm_bot::couriers::Couriers;
 use rhythm_bot::discord::messenger::DiscordMessenger;
+use rhythm_bot::follow_ups::Context;
 use rhythm_bot::routed::Routed;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::handler::SlackHandler;
@@ -172,8 +173,7 @@ impl App {
             ));
         }
         let mut listeners = Vec::new();
-        let follow_ups = TaskTracker::new();
-        let couriers = self.couriers();
+        let context = Context::new(TaskTracker::new(), self.couriers());
         if let Some(Slack {
             api,
             app_token: Some(token),
@@ -181,8 +181,7 @@ impl App {
         }) = &self.slack
         {
             let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::new(SystemClock))
-                .tracking(follow_ups.clone())
-                .notifying(couriers.clone());
+                .in_context(context.clone());
             listeners.push(tokio::spawn(rhythm_bot::slack::socket::run(
                 api.clone(),
                 token.clone(),
@@ -199,8 +198,7 @@ impl App {
         {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
             let handler = SlackHandler::new(api.clone(), self.store.clone(), Arc::clone(&clock))
-                .tracking(follow_ups.clone())
-                .notifying(couriers.clone());
+                .in_context(context.clone());
             routes = routes.merge(slack_routes(Arc::new(SlackHttp::new(
                 handler,
                 verifier.clone(),
@@ -208,8 +206,7 @@ impl App {
             ))));
         }
         if let Some(discord) = &self.discord {
-            let (merged, gateway) =
-                discord.serve(&self.store, routes, &follow_ups, &couriers, &shutdown);
+            let (merged, gateway) = discord.serve(&self.store, routes, &context, &shutdown);
             routes = merged;
             listeners.extend(gateway);
         }
@@ -233,6 +230,7 @@ impl App {
                 tracing::error!(error = %error, "a scheduler task panicked");
             }
         }
+        let follow_ups = &context.follow_ups;
         follow_ups.close();
         if tokio::time::timeout(grace, follow_ups.wait())
             .await

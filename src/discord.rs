@@ -2,7 +2,7 @@
 //! slash commands registered at start, and interactions received over the gateway (one
 //! replica at a time) or the HTTP endpoint.
 
-use rhythm_bot::couriers::Couriers;
+use rhythm_bot::follow_ups::Context;
 use std::sync::Arc;
 
 use rhythm_bot::discord::client::DiscordApi;
@@ -17,7 +17,6 @@ use rhythm_scheduler::pace::Limits;
 use rhythm_store::Store;
 use secrecy::ExposeSecret as _;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 use crate::config::{DiscordMode, Secrets, Settings};
 
@@ -115,15 +114,13 @@ impl Discord {
         &self,
         store: &Store,
         routes: axum::Router,
-        follow_ups: &TaskTracker,
-        couriers: &Couriers,
+        context: &Context,
         shutdown: &CancellationToken,
     ) -> (axum::Router, Option<tokio::task::JoinHandle<()>>) {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let handler = Arc::new(
             DiscordHandler::new(self.api.clone(), store.clone(), Arc::clone(&clock))
-                .tracking(follow_ups.clone())
-                .notifying(couriers.clone()),
+                .in_context(context.clone()),
         );
         match &self.transport {
             Transport::Gateway { api_url, token } => {

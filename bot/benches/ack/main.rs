@@ -45,6 +45,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use chrono::Utc;
+use rhythm_bot::couriers::Couriers;
+use rhythm_bot::follow_ups::Context;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::handler::SlackHandler;
 use rhythm_bot::slack::http::{SlackHttp, routes};
@@ -247,8 +249,8 @@ fn baseline_routes() -> Router {
 fn rhythm_routes(store: &Store, slack: &FakeSlack, follow_ups: &TaskTracker) -> Router {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
-    let handler =
-        SlackHandler::new(api, store.clone(), Arc::clone(&clock)).tracking(follow_ups.clone());
+    let handler = SlackHandler::new(api, store.clone(), Arc::clone(&clock))
+        .in_context(Context::new(follow_ups.clone(), Couriers::none()));
     let verifier = Verifier::new(FakeSlack::SIGNING_SECRET);
     routes(Arc::new(SlackHttp::new(handler, verifier, clock)))
 }

@@ -19,9 +19,8 @@ use rhythm_domain::link;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
 use serde_json::{Value, json};
-use tokio_util::task::TaskTracker;
 
-use crate::couriers::Couriers;
+use crate::follow_ups::Context;
 
 use super::client::DiscordApi;
 use super::inbound::Inbound;
@@ -51,10 +50,8 @@ pub struct DiscordHandler<S> {
     store: S,
     clock: Arc<dyn Clock>,
     defer_after: Duration,
-    /// Work finished after a deferred response, and REST calls made after a response.
-    follow_ups: TaskTracker,
-    /// Sends link codes to people's other accounts.
-    couriers: Couriers,
+    /// Follow-up work, and couriers to other platforms.
+    context: Context,
 }
 
 impl<S> DiscordHandler<S>
@@ -68,8 +65,7 @@ where
             store,
             clock,
             defer_after: DEFER_AFTER,
-            follow_ups: TaskTracker::new(),
-            couriers: Couriers::none(),
+            context: Context::default(),
         }
     }
 
@@ -80,24 +76,17 @@ where
         self
     }
 
-    /// Tracks follow-up work in `follow_ups` (shared by several handlers, so that shutdown
-    /// can wait for them all).
+    /// Runs in `context`: its follow-up work tracked there (shared by every handler, so
+    /// that shutdown can wait for it all), one-off DMs sent through its couriers.
     #[must_use]
-    pub fn tracking(mut self, follow_ups: TaskTracker) -> Self {
-        self.follow_ups = follow_ups;
-        self
-    }
-
-    /// Sends link codes (`/rhythm link`) through `couriers`.
-    #[must_use]
-    pub fn notifying(mut self, couriers: Couriers) -> Self {
-        self.couriers = couriers;
+    pub fn in_context(mut self, context: Context) -> Self {
+        self.context = context;
         self
     }
 
     /// Waits for the follow-up work started so far to finish.
     pub async fn settle(&self) {
-        crate::follow_ups::settle(&self.follow_ups).await;
+        self.context.settle().await;
     }
 
     /// The REST client.
@@ -132,7 +121,7 @@ where
             }
         );
         let this = Arc::clone(self);
-        let mut work = self.follow_ups.spawn(async move {
+        let mut work = self.context.follow_ups.spawn(async move {
             let answer = this.answer(inbound).await;
             if let Some(key) = &key {
                 let recorded = match &answer {
@@ -153,7 +142,7 @@ where
                 };
                 tracing::info!("slow work: the response is deferred and followed up");
                 let api = self.api.clone();
-                self.follow_ups.spawn(async move {
+                self.context.follow_ups.spawn(async move {
                     let answer = joined(work.await).unwrap_or_else(|error| {
                         tracing::error!(error = %error, "deferred work failed");
                         private("Something went wrong on Rhythm's side; please try again.")
@@ -185,7 +174,7 @@ where
             } => {
                 let reply = command::answer(
                     &self.store,
-                    &self.couriers,
+                    &self.context.couriers,
                     Platform::Discord,
                     &user,
                     &format!("/{name}"),
@@ -251,7 +240,7 @@ where
                 let api = self.api.clone();
                 let body = render::message(&update.message);
                 let response = ephemeral(&update.message);
-                self.follow_ups.spawn(async move {
+                self.context.follow_ups.spawn(async move {
                     if let Err(error) = api.edit(&update.at.channel, &update.at.id, &body).await {
                         tracing::warn!(error = %error, "could not update the prompt");
                     }

@@ -16,9 +16,8 @@ use rhythm_domain::link;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
 use serde_json::{Value, json};
-use tokio_util::task::TaskTracker;
 
-use crate::couriers::Couriers;
+use crate::follow_ups::Context;
 
 use super::client::SlackApi;
 use super::inbound::Inbound;
@@ -41,10 +40,8 @@ pub struct SlackHandler<S> {
     api: SlackApi,
     store: S,
     clock: Arc<dyn Clock>,
-    /// The Web API calls made after acks, still running.
-    follow_ups: TaskTracker,
-    /// Sends link codes to people's other accounts.
-    couriers: Couriers,
+    /// Follow-up work, and couriers to other platforms.
+    context: Context,
 }
 
 impl<S: ChatStore> SlackHandler<S> {
@@ -54,29 +51,21 @@ impl<S: ChatStore> SlackHandler<S> {
             api,
             store,
             clock,
-            follow_ups: TaskTracker::new(),
-            couriers: Couriers::none(),
+            context: Context::default(),
         }
     }
 
-    /// Tracks the Web API calls made after acks in `follow_ups` (shared by several
-    /// handlers, so that shutdown can wait for them all).
+    /// Runs in `context`: its follow-up work tracked there (shared by every handler, so
+    /// that shutdown can wait for it all), one-off DMs sent through its couriers.
     #[must_use]
-    pub fn tracking(mut self, follow_ups: TaskTracker) -> Self {
-        self.follow_ups = follow_ups;
+    pub fn in_context(mut self, context: Context) -> Self {
+        self.context = context;
         self
     }
 
-    /// Sends link codes (`/rhythm link`) through `couriers`.
-    #[must_use]
-    pub fn notifying(mut self, couriers: Couriers) -> Self {
-        self.couriers = couriers;
-        self
-    }
-
-    /// Waits for the Web API calls made after the acks so far to finish.
+    /// Waits for the follow-up work started so far to finish.
     pub async fn settle(&self) {
-        crate::follow_ups::settle(&self.follow_ups).await;
+        self.context.settle().await;
     }
 
     /// Handles `inbound` once; a repeat of its key is acknowledged and ignored. If handling
@@ -120,7 +109,7 @@ impl<S: ChatStore> SlackHandler<S> {
             } => {
                 let reply = command::answer(
                     &self.store,
-                    &self.couriers,
+                    &self.context.couriers,
                     Platform::Slack,
                     &user,
                     &name,
@@ -250,7 +239,7 @@ impl<S: ChatStore> SlackHandler<S> {
         method: &'static str,
         call: impl Future<Output = Result<(), E>> + Send + 'static,
     ) {
-        self.follow_ups.spawn(async move {
+        self.context.follow_ups.spawn(async move {
             if let Err(error) = call.await {
                 tracing::warn!(slack.method = method, error = %error, "a Web API call after the ack failed");
             }

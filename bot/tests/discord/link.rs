@@ -9,6 +9,7 @@ use rhythm_bot::discord::handler::DiscordHandler;
 use rhythm_bot::discord::http::{DiscordHttp, routes};
 use rhythm_bot::discord::messenger::DiscordMessenger;
 use rhythm_bot::discord::verify::Verifier;
+use rhythm_bot::follow_ups::Context;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::messenger::SlackMessenger;
 use rhythm_domain::clock::SystemClock;
@@ -17,6 +18,7 @@ use rhythm_testing::discord::payloads;
 use rhythm_testing::discord::{FakeDiscord, FakeDiscordUser};
 use rhythm_testing::slack::{FakeSlack, FakeUser};
 use serde_json::Value;
+use tokio_util::task::TaskTracker;
 
 use crate::support::{api, did};
 
@@ -54,7 +56,7 @@ impl Org {
             .with_discord(DiscordMessenger::new(api(&discord), db.store.clone()));
         let handler =
             DiscordHandler::new(api(&discord), db.store.clone(), Arc::new(db.clock.clone()))
-                .notifying(couriers);
+                .in_context(Context::new(TaskTracker::new(), couriers));
         let verifier = Verifier::new(FakeDiscord::PUBLIC_KEY_HEX).unwrap();
         let http = DiscordHttp::new(Arc::new(handler), verifier, Arc::new(SystemClock));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

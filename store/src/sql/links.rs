@@ -83,18 +83,8 @@ impl Links for SqlStore {
             (Redeemed::Wrong { tries_left }, tries_left > 0)
         } else {
             let linked = link(&mut tx, PersonId(person), account, at).await?;
-            if let Linked::Now { person, replaced } = &linked {
-                let entry = AuditEntry {
-                    actor: account.to_string(),
-                    action: "people.link".to_owned(),
-                    details: json!({
-                        "person_id": person.0,
-                        "platform": account.platform.as_str(),
-                        "user_id": account.user.as_str(),
-                        "replaced": replaced,
-                        "by": "code",
-                    }),
-                };
+            if let Linked::Now { replaced, .. } = &linked {
+                let entry = linked_entry(account, PersonId(person), replaced, &account.to_string());
                 audit::write(&mut tx, &entry, at).await?;
             }
             (Redeemed::Linked(linked), false)
@@ -128,17 +118,7 @@ impl Links for SqlStore {
         let Linked::Now { replaced, .. } = &linked else {
             return Ok(linked);
         };
-        let entry = AuditEntry {
-            actor: actor.to_owned(),
-            action: "people.link".to_owned(),
-            details: json!({
-                "person_id": person.0,
-                "platform": account.platform.as_str(),
-                "user_id": account.user.as_str(),
-                "replaced": replaced,
-                "by": "hr",
-            }),
-        };
+        let entry = linked_entry(account, person, replaced, actor);
         commit_audited(tx, &entry, now).await?;
         Ok(linked)
     }
@@ -195,6 +175,25 @@ async fn link(
         person,
         replaced: replaced.into_iter().next(),
     })
+}
+
+/// The audit entry of a link: by the account itself (a code) or by HR (`actor`).
+fn linked_entry(
+    account: &Account,
+    person: PersonId,
+    replaced: &Option<String>,
+    actor: &str,
+) -> AuditEntry {
+    AuditEntry {
+        actor: actor.to_owned(),
+        action: "people.link".to_owned(),
+        details: json!({
+            "person_id": person.0,
+            "platform": account.platform.as_str(),
+            "user_id": account.user.as_str(),
+            "replaced": replaced,
+        }),
+    }
 }
 
 /// Compares two hashes in time independent of where they differ.

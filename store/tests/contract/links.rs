@@ -1,36 +1,22 @@
 //! Linking chat accounts: one-time codes (saved at most once a minute, tried a few times,
 //! used once, expiring) and the link itself (replacing, idempotent, never stealing).
 
-use chrono::{DateTime, Duration, Utc};
 use rhythm_domain::link::hash;
 use rhythm_domain::people::{ChatUserId, Person, Platform};
-use rhythm_domain::ports::{
-    Account, Directory as _, LinkCode, Linked, Links as _, PeopleFilter, Redeemed,
-};
-use rhythm_store::Store;
-use rhythm_testing::{TEST_EPOCH, TestDb};
+use rhythm_domain::ports::{Account, LinkCode, Linked, Links as _, Redeemed};
+use rhythm_testing::TestDb;
+
+use crate::support::{at, person};
 
 const PEOPLE: &str = "email,name,discord_user_id\n\
                       ana@example.com,Ana Lima,\n\
                       ben@example.com,Ben Okafor,80351110224678912\n";
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    TEST_EPOCH.parse::<DateTime<Utc>>().unwrap() + Duration::seconds(seconds)
-}
 
 fn discord(user: &str) -> Account {
     Account {
         platform: Platform::Discord,
         user: ChatUserId::parse(Platform::Discord, user).unwrap(),
     }
-}
-
-async fn person(store: &Store, email: &str) -> Person {
-    let people = store.people(&PeopleFilter::default()).await.unwrap();
-    people
-        .into_iter()
-        .find(|person| person.email.as_str() == email)
-        .unwrap_or_else(|| panic!("{email} is in the directory"))
 }
 
 fn discord_ids(person: &Person) -> Vec<&str> {
@@ -50,6 +36,20 @@ fn code(account: &Account, person: &Person, code: &str, seconds: i64) -> LinkCod
         created_at: at(seconds),
         expires_at: at(seconds + 900),
     }
+}
+
+/// `account` tries `typed` at `seconds`, with `max_tries` allowed.
+async fn redeem(
+    db: &TestDb,
+    account: &Account,
+    typed: &str,
+    max_tries: u32,
+    seconds: i64,
+) -> Redeemed {
+    db.store
+        .redeem_link_code(account, &hash(account, typed), max_tries, at(seconds))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -79,11 +79,7 @@ async fn a_code_is_saved_at_most_once_a_minute_per_account() {
             .unwrap(),
         "a minute later a new code replaces the first"
     );
-    let redeemed = db
-        .store
-        .redeem_link_code(&account, &hash(&account, "111111"), 5, at(70))
-        .await
-        .unwrap();
+    let redeemed = redeem(&db, &account, "111111", 5, 70).await;
     assert_eq!(redeemed, Redeemed::Wrong { tries_left: 4 });
     assert_eq!(
         db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'people.link_requested'")
@@ -103,11 +99,7 @@ async fn the_right_code_links_the_account_once() {
         .await
         .unwrap();
 
-    let redeemed = db
-        .store
-        .redeem_link_code(&account, &hash(&account, "123456"), 5, at(10))
-        .await
-        .unwrap();
+    let redeemed = redeem(&db, &account, "123456", 5, 10).await;
     assert_eq!(
         redeemed,
         Redeemed::Linked(Linked::Now {
@@ -118,10 +110,7 @@ async fn the_right_code_links_the_account_once() {
     let ana = person(&db.store, "ana@example.com").await;
     assert_eq!(discord_ids(&ana), ["111111111111111111"]);
     assert_eq!(
-        db.store
-            .redeem_link_code(&account, &hash(&account, "123456"), 5, at(20))
-            .await
-            .unwrap(),
+        redeem(&db, &account, "123456", 5, 20).await,
         Redeemed::NoCode,
         "a code works once"
     );
@@ -145,21 +134,14 @@ async fn wrong_tries_use_a_code_up_and_an_expired_one_is_gone() {
         .save_link_code(&code(&account, &ana, "123456", 0), at(-60))
         .await
         .unwrap();
-    let wrong = hash(&account, "000000");
     for left in (0..3).rev() {
         assert_eq!(
-            db.store
-                .redeem_link_code(&account, &wrong, 3, at(10))
-                .await
-                .unwrap(),
+            redeem(&db, &account, "000000", 3, 10).await,
             Redeemed::Wrong { tries_left: left }
         );
     }
     assert_eq!(
-        db.store
-            .redeem_link_code(&account, &hash(&account, "123456"), 3, at(10))
-            .await
-            .unwrap(),
+        redeem(&db, &account, "123456", 3, 10).await,
         Redeemed::NoCode,
         "after the last wrong try the right code no longer works"
     );
@@ -169,10 +151,7 @@ async fn wrong_tries_use_a_code_up_and_an_expired_one_is_gone() {
         .await
         .unwrap();
     assert_eq!(
-        db.store
-            .redeem_link_code(&account, &hash(&account, "654321"), 3, at(1000))
-            .await
-            .unwrap(),
+        redeem(&db, &account, "654321", 3, 1000).await,
         Redeemed::NoCode,
         "15 minutes later the code has expired"
     );
@@ -191,13 +170,7 @@ async fn a_code_made_for_one_account_does_nothing_for_another() {
         .save_link_code(&code(&asker, &ana, "123456", 0), at(-60))
         .await
         .unwrap();
-    assert_eq!(
-        db.store
-            .redeem_link_code(&other, &hash(&other, "123456"), 5, at(10))
-            .await
-            .unwrap(),
-        Redeemed::NoCode
-    );
+    assert_eq!(redeem(&db, &other, "123456", 5, 10).await, Redeemed::NoCode);
     assert!(discord_ids(&person(&db.store, "ana@example.com").await).is_empty());
 }
 

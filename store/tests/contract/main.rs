@@ -7,5 +7,6 @@ mod directory;
 mod links;
 mod platform;
 mod schedules;
+mod support;
 mod sync;
 mod templates;

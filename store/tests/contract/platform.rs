@@ -1,13 +1,10 @@
 //! Leases (one replica holds the Discord gateway) and people a platform refused to reach.
 
-use chrono::{DateTime, Duration, Utc};
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{Leases as _, Reachability as _};
-use rhythm_testing::{TEST_EPOCH, TestDb};
+use rhythm_testing::TestDb;
 
-fn at(seconds: i64) -> DateTime<Utc> {
-    TEST_EPOCH.parse::<DateTime<Utc>>().unwrap() + Duration::seconds(seconds)
-}
+use crate::support::at;
 
 #[tokio::test]
 async fn a_lease_has_one_holder_until_it_lapses_or_is_given_up() {

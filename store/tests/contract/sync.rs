@@ -5,12 +5,11 @@ use rhythm_domain::import::{ImportOptions, import_people};
 use rhythm_domain::people::{
     ChatUserId, Email, Person, PersonId, Platform, Timezone, TimezoneSource,
 };
-use rhythm_domain::ports::{
-    Commit, Directory as _, DirectorySync as _, PeopleFilter, PersonSettings as _,
-};
+use rhythm_domain::ports::{Commit, DirectorySync as _, PersonSettings as _};
 use rhythm_domain::sync::{Link, MemberKind, SlackMember, SyncPlan, ZoneChange, sync_slack};
-use rhythm_store::Store;
 use rhythm_testing::TestDb;
+
+use crate::support::person;
 
 const PEOPLE: &str = "email,name,timezone,slack_user_id\n\
                       hr@example.com,Hana Ross,America/New_York,\n\
@@ -55,14 +54,6 @@ async fn with_people() -> TestDb {
     .await
     .unwrap();
     db
-}
-
-async fn person(store: &Store, email: &str) -> Person {
-    let people = store.people(&PeopleFilter::default()).await.unwrap();
-    people
-        .into_iter()
-        .find(|person| person.email.as_str() == email)
-        .unwrap_or_else(|| panic!("{email} is in the directory"))
 }
 
 fn slack_ids(person: &Person) -> Vec<&str> {
