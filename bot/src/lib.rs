@@ -23,5 +23,7 @@ pub mod console;
 pub mod couriers;
 pub mod discord;
 pub mod follow_ups;
+pub mod reconnect;
 pub mod routed;
+pub mod signed;
 pub mod slack;

@@ -44,12 +44,14 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use crate::slack::socket::Reconnect;
+pub use crate::reconnect::Reconnect;
 pub use ending::GatewayStopped;
 
 use connection::Served;
 use ending::{Cause, Ended, Next, lost};
-use pacing::{Backoff, millis};
+use pacing::millis;
+
+use crate::reconnect::Backoff;
 
 /// Intent: guilds, their channels and roles (`GUILD_CREATE` and friends).
 pub const GUILDS: u64 = 1 << 0;

@@ -7,8 +7,9 @@
 use chrono::{DateTime, Utc};
 use ring::signature::{ED25519, UnparsedPublicKey};
 
-/// How far a request's timestamp may be from now, either way.
-pub const WINDOW_SECONDS: i64 = 300;
+pub use crate::signed::{Rejection, WINDOW_SECONDS};
+use crate::signed::{decode_hex, fresh};
+
 /// The header holding the hex Ed25519 signature.
 pub const SIGNATURE_HEADER: &str = "x-signature-ed25519";
 /// The header holding the request's timestamp (epoch seconds).
@@ -18,28 +19,6 @@ pub const TIMESTAMP_HEADER: &str = "x-signature-timestamp";
 const PUBLIC_KEY_HEX_LEN: usize = 64;
 /// An Ed25519 signature is 64 bytes: 128 hex characters.
 const SIGNATURE_HEX_LEN: usize = 128;
-
-/// Why a request was refused. Its text is for the log and the 401's body.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Rejection {
-    /// A header is missing.
-    #[error("missing the {0} header")]
-    Missing(&'static str),
-    /// A header is not what Discord sends.
-    #[error("malformed {0} header")]
-    Malformed(&'static str),
-    /// The timestamp is more than five minutes away from now.
-    #[error(
-        "the request timestamp is {seconds} s from now; at most {WINDOW_SECONDS} s is accepted"
-    )]
-    OutsideWindow {
-        /// How far it is, either way.
-        seconds: i64,
-    },
-    /// The signature does not match the timestamp and body.
-    #[error("the signature does not match")]
-    Mismatch,
-}
 
 /// The configured public key is not one: what start-up and `rhythm doctor` print.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -95,17 +74,8 @@ impl Verifier {
         body: &[u8],
         now: DateTime<Utc>,
     ) -> Result<(), Rejection> {
-        let timestamp = timestamp
-            .ok_or(Rejection::Missing(TIMESTAMP_HEADER))?
-            .trim();
+        let timestamp = fresh(timestamp, TIMESTAMP_HEADER, now)?;
         let signature = signature.ok_or(Rejection::Missing(SIGNATURE_HEADER))?;
-        let seconds: i64 = timestamp
-            .parse()
-            .map_err(|_| Rejection::Malformed(TIMESTAMP_HEADER))?;
-        let skew = now.timestamp().saturating_sub(seconds).saturating_abs();
-        if skew > WINDOW_SECONDS {
-            return Err(Rejection::OutsideWindow { seconds: skew });
-        }
         let signature = Some(signature.trim())
             .filter(|hex| hex.len() == SIGNATURE_HEX_LEN)
             .and_then(decode_hex)
@@ -117,23 +87,6 @@ impl Verifier {
             .verify(&signed, &signature)
             .map_err(|_| Rejection::Mismatch)
     }
-}
-
-/// Lower- or upper-case hex to bytes; `None` if it is not hex of whole bytes.
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| {
-            let pair = text.get(at..at + 2)?;
-            // `from_str_radix` accepts a leading `+`, which is not hex.
-            pair.bytes()
-                .all(|b| b.is_ascii_hexdigit())
-                .then(|| u8::from_str_radix(pair, 16).ok())?
-        })
-        .collect()
 }
 
 #[cfg(test)]

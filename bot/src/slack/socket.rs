@@ -19,6 +19,8 @@
 
 mod answers;
 
+use crate::reconnect::Backoff;
+pub use crate::reconnect::Reconnect;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,28 +57,6 @@ const LINK_DISABLED: &str = "Slack turned Socket Mode off for this app (disconne
      Slack a public Request URL.";
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// How Rhythm paces its connections to Slack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reconnect {
-    /// The wait after the first failure in a row; it doubles with each further one.
-    pub first_wait: Duration,
-    /// The longest wait.
-    pub max_wait: Duration,
-    /// A connection greeted this long ago was healthy: the next wait is `first_wait` again.
-    pub healthy_after: Duration,
-}
-
-impl Default for Reconnect {
-    /// One second, doubling up to a minute; healthy after thirty seconds.
-    fn default() -> Self {
-        Self {
-            first_wait: Duration::from_secs(1),
-            max_wait: Duration::from_secs(60),
-            healthy_after: Duration::from_secs(30),
-        }
-    }
-}
 
 /// Receives Slack's envelopes until `shutdown`, reconnecting as Slack asks, with the
 /// default pacing.
@@ -287,37 +267,6 @@ async fn open(api: &SlackApi, app_token: &str) -> Result<Socket, String> {
     Ok(socket)
 }
 
-/// The wait before the next attempt: doubling from `first_wait` up to `max_wait`.
-#[derive(Debug)]
-struct Backoff {
-    reconnect: Reconnect,
-    next: Duration,
-}
-
-impl Backoff {
-    fn new(reconnect: Reconnect) -> Self {
-        Self {
-            reconnect,
-            next: reconnect.first_wait,
-        }
-    }
-
-    /// Another failure: the wait before trying again.
-    fn failed(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (self.next * 2).min(self.reconnect.max_wait);
-        wait
-    }
-
-    /// A connection greeted at `greeted` ended: if it had been up long enough to count as
-    /// healthy, the next wait is the first one again.
-    fn ended_after(&mut self, greeted: Option<Instant>) {
-        if greeted.is_some_and(|at| at.elapsed() >= self.reconnect.healthy_after) {
-            self.next = self.reconnect.first_wait;
-        }
-    }
-}
-
 /// What every connection and every envelope's task shares.
 struct Shared<S> {
     handler: SlackHandler<S>,
@@ -505,24 +454,4 @@ where
         Ack::Json(body) => json!({ "envelope_id": id, "payload": body }),
         Ack::Empty | Ack::Challenge(_) => json!({ "envelope_id": id }),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_wait_doubles_up_to_the_limit_and_starts_over_after_a_healthy_connection() {
-        let mut backoff = Backoff::new(Reconnect::default());
-        let waits: Vec<u64> = (0..8).map(|_| backoff.failed().as_secs()).collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
-        backoff.ended_after(Some(Instant::now()));
-        assert_eq!(
-            backoff.failed(),
-            Duration::from_secs(60),
-            "not up long enough"
-        );
-        backoff.ended_after(Some(Instant::now() - Duration::from_secs(30)));
-        assert_eq!(backoff.failed(), Duration::from_secs(1));
-    }
 }

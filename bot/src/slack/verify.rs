@@ -5,34 +5,13 @@
 
 use chrono::{DateTime, Utc};
 
-/// How far a request's timestamp may be from now, either way.
-pub const WINDOW_SECONDS: i64 = 300;
+pub use crate::signed::{Rejection, WINDOW_SECONDS};
+use crate::signed::{decode_hex, fresh};
+
 /// The header holding the request's timestamp (epoch seconds).
 pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
 /// The header holding `v0=` and the hex signature.
 pub const SIGNATURE_HEADER: &str = "x-slack-signature";
-
-/// Why a request was refused. Its text is for the log and the 401's body.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Rejection {
-    /// A header is missing.
-    #[error("missing the {0} header")]
-    Missing(&'static str),
-    /// A header is not what Slack sends.
-    #[error("malformed {0} header")]
-    Malformed(&'static str),
-    /// The timestamp is more than five minutes away from now.
-    #[error(
-        "the request timestamp is {seconds} s from now; at most {WINDOW_SECONDS} s is accepted"
-    )]
-    OutsideWindow {
-        /// How far it is, either way.
-        seconds: i64,
-    },
-    /// The signature does not match the body.
-    #[error("the signature does not match")]
-    Mismatch,
-}
 
 /// The signing secret.
 #[derive(Clone)]
@@ -62,16 +41,8 @@ impl Verifier {
         body: &[u8],
         now: DateTime<Utc>,
     ) -> Result<(), Rejection> {
-        let timestamp = timestamp.ok_or(Rejection::Missing(TIMESTAMP_HEADER))?;
+        let timestamp = fresh(timestamp, TIMESTAMP_HEADER, now)?;
         let signature = signature.ok_or(Rejection::Missing(SIGNATURE_HEADER))?;
-        let seconds: i64 = timestamp
-            .trim()
-            .parse()
-            .map_err(|_| Rejection::Malformed(TIMESTAMP_HEADER))?;
-        let skew = (now.timestamp() - seconds).abs();
-        if skew > WINDOW_SECONDS {
-            return Err(Rejection::OutsideWindow { seconds: skew });
-        }
         let tag = signature
             .trim()
             .strip_prefix("v0=")
@@ -79,22 +50,11 @@ impl Verifier {
             .ok_or(Rejection::Malformed(SIGNATURE_HEADER))?;
         let mut signed = Vec::with_capacity(body.len() + 16);
         signed.extend_from_slice(b"v0:");
-        signed.extend_from_slice(timestamp.trim().as_bytes());
+        signed.extend_from_slice(timestamp.as_bytes());
         signed.push(b':');
         signed.extend_from_slice(body);
         ring::hmac::verify(&self.key, &signed, &tag).map_err(|_| Rejection::Mismatch)
     }
-}
-
-/// Lower- or upper-case hex to bytes; `None` if it is not hex of whole bytes.
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
