@@ -27,3 +27,4 @@ pub mod reconnect;
 pub mod routed;
 pub mod signed;
 pub mod slack;
+mod text;

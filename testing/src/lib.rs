@@ -10,13 +10,37 @@
 
 mod database;
 pub mod discord;
+mod failures;
 mod schedule;
+mod serve;
 pub mod slack;
+mod websocket;
 
 pub use database::{Stall, TEST_EPOCH, TestBackend, TestDb};
 pub use discord::{DiscordFailure, FakeDiscord, FakeDiscordUser};
 pub use schedule::due_now;
 pub use slack::{FakeSlack, FakeUser};
+
+/// Locks `mutex` even when a thread panicked holding it: a fake's record must stay readable
+/// after a handler or a test's assertion panicked.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Waits until `done` holds for the value `watched` publishes; `false` if it still does not
+/// after `timeout`. For the counts a fake publishes as connections come and go.
+pub(crate) async fn wait_for<T>(
+    watched: &tokio::sync::watch::Sender<T>,
+    timeout: std::time::Duration,
+    done: impl FnMut(&T) -> bool,
+) -> bool {
+    let mut receiver = watched.subscribe();
+    tokio::time::timeout(timeout, receiver.wait_for(done))
+        .await
+        .is_ok_and(|seen| seen.is_ok())
+}
 
 /// Waits until `done` holds, checking every 10 ms; `false` if it still does not after
 /// `timeout`.

@@ -28,6 +28,8 @@ use std::collections::{BTreeSet, HashMap};
 use rhythm_domain::chat::{Block, Button, ButtonStyle, Field, Form, Input, Message, truncate};
 use serde_json::{Value, json};
 
+use crate::text::{is_blank, shortened};
+
 mod markdown;
 #[cfg(test)]
 pub(crate) mod openapi;
@@ -66,8 +68,6 @@ pub const MAX_OPTION_VALUE: usize = 100;
 const SEPARATOR: char = '|';
 /// A modal's title when the form has none (Discord insists on one).
 const DEFAULT_TITLE: &str = "Rhythm";
-/// How long the `~` and hash that end a shortened id are.
-const DIGEST_LEN: usize = 17;
 
 /// Why a form cannot be shown as a Discord modal. Each is a bug in the form, not something
 /// a person did; the text is for the log.
@@ -352,23 +352,6 @@ fn within_id(id: String) -> String {
         return id;
     }
     shortened(&id, MAX_CUSTOM_ID)
-}
-
-/// `text`'s first `max - 17` characters, `~`, and 16 hex digits of its hash: `max` characters.
-fn shortened(text: &str, max: usize) -> String {
-    let kept: String = text.chars().take(max - DIGEST_LEN).collect();
-    format!("{kept}~{:016x}", fnv1a(text))
-}
-
-fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
-}
-
-/// 64-bit FNV-1a: tiny, and the same in every build (unlike std's hasher).
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use rhythm_domain::chat::{Block, Button, ButtonStyle, Field, Form, Input, Message, truncate};
 use serde_json::{Value, json};
+
+use crate::text::{is_blank, shortened};
 use slack_morphism::blocks::{
     SlackActionsBlock, SlackBlock, SlackBlockButtonElement, SlackBlockButtonStyle,
     SlackBlockChoiceItem, SlackBlockMarkDownText, SlackBlockPlainTextInputElement,
@@ -136,12 +138,7 @@ pub fn option_value(value: &str) -> Cow<'_, str> {
     if value.chars().count() <= MAX_OPTION_VALUE {
         return Cow::Borrowed(value);
     }
-    let digest = format!("~{:016x}", fnv1a(value));
-    let kept: String = value
-        .chars()
-        .take(MAX_OPTION_VALUE - digest.len())
-        .collect();
-    Cow::Owned(kept + &digest)
+    Cow::Owned(shortened(value, MAX_OPTION_VALUE))
 }
 
 /// The answers in a `view_submission`'s `view.state.values`, by field id (the block id).
@@ -396,17 +393,6 @@ fn entity(c: char) -> Option<&'static str> {
 /// How many characters `c` takes once escaped.
 fn escaped_width(c: char) -> usize {
     entity(c).map_or(1, str::len)
-}
-
-fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
-}
-
-/// 64-bit FNV-1a: tiny, and the same in every build (unlike std's hasher).
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

@@ -4,5 +4,7 @@ mod gateway;
 mod journey;
 mod link;
 mod messenger;
+#[path = "../common/org.rs"]
+mod org;
 mod replicas;
 mod support;

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use rhythm_bot::follow_ups::Context;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::handler::SlackHandler;
 use rhythm_bot::slack::http::{SlackHttp, routes};
@@ -36,6 +37,7 @@ struct Week {
     db: TestDb,
     url: String,
     shutdown: CancellationToken,
+    context: Context,
 }
 
 impl Week {
@@ -44,7 +46,11 @@ impl Week {
         let db = org(3, &slack).await;
         let clock = Arc::new(db.clock.clone());
         let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
-        let handler = SlackHandler::new(api.clone(), db.store.clone(), clock.clone());
+        // Shared with the handler, so that the Web API calls it makes after each ack
+        // (`views.open`, `chat.update`) can be waited for before looking at the fake.
+        let context = Context::default();
+        let handler = SlackHandler::new(api.clone(), db.store.clone(), clock.clone())
+            .in_context(context.clone());
         let shutdown = CancellationToken::new();
         let mut url = String::new();
         match transport {
@@ -70,6 +76,7 @@ impl Week {
             db,
             url,
             shutdown,
+            context,
         }
     }
 
@@ -79,6 +86,12 @@ impl Week {
 
     /// What Slack sends Rhythm, over this week's transport; the ack's JSON, if any.
     async fn deliver(&self, kind: &str, payload: Value, form: String) -> Option<Value> {
+        let ack = self.send(kind, payload, form).await;
+        self.context.settle().await;
+        ack
+    }
+
+    async fn send(&self, kind: &str, payload: Value, form: String) -> Option<Value> {
         match self.transport {
             Transport::Socket => self.slack.send_envelope(kind, payload, true).await.unwrap(),
             Transport::Http => {

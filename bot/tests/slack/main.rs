@@ -5,5 +5,7 @@ mod handler;
 mod http;
 mod journey;
 mod messenger;
+#[path = "../common/org.rs"]
+mod org;
 mod socket;
 mod support;

@@ -3,16 +3,10 @@
 
 use std::sync::Arc;
 
-use chrono::Duration;
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::messenger::SlackMessenger;
-use rhythm_domain::clock::Clock as _;
-use rhythm_domain::ports::Commit;
-use rhythm_domain::schedule::Policy;
-use rhythm_scheduler::admin::{Change, apply_policy};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::pace::{Limits, Paced, Rate};
-use rhythm_scheduler::planner::Planner;
 use rhythm_store::Store;
 use rhythm_testing::TestDb;
 use rhythm_testing::slack::{FakeSlack, FakeUser};
@@ -24,36 +18,14 @@ pub(crate) fn uid(n: usize) -> String {
 
 /// `n` people with Slack accounts U00000000…, and a daily check-in at 10:00 UTC planned for them.
 pub(crate) async fn org(n: usize, slack: &FakeSlack) -> TestDb {
-    let db = TestDb::new().await;
-    let mut csv = String::from("email,name,timezone,slack_user_id\n");
     for i in 0..n {
-        csv.push_str(&format!("p{i}@x.com,Person {i},UTC,{}\n", uid(i)));
         slack.add_user(FakeUser::person(
             &uid(i),
             &format!("p{i}@x.com"),
             &format!("Person {i}"),
         ));
     }
-    csv.push_str("nobody@x.com,No Slack,UTC,\n");
-    db.import(&csv).await;
-    let policy = Policy::parse(
-        "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
-         timezone = \"UTC\"\naudience = \"everyone\"\n",
-    )
-    .unwrap();
-    let zones = [chrono_tz::UTC];
-    let change = Change {
-        actor: "test",
-        now: db.clock.now(),
-        zones: &zones,
-    };
-    apply_policy(&db.store, &policy, change, Commit::Write)
-        .await
-        .unwrap();
-    db.clock.advance(Duration::hours(1)); // Monday 10:00 UTC
-    let planner = Planner::new(db.store.clone(), Arc::new(db.clock.clone()), 100);
-    assert_eq!(planner.run_due().await.unwrap().deliveries, n + 1);
-    db
+    crate::org::org(n, "slack_user_id", uid).await
 }
 
 /// The Slack messenger on the fake, paced one message a second per recipient, on the

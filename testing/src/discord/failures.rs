@@ -1,7 +1,5 @@
-//! Scripted failures: the next N calls of a route, or a seeded fraction of message sends.
-
-use std::collections::{HashMap, VecDeque};
-use std::time::Duration;
+//! Scripted failures: the next N calls of a route, or a seeded fraction of message sends;
+//! Discord's kinds of failure and its answers to them, on the plan in `crate::failures`.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
@@ -12,6 +10,7 @@ use super::FakeDiscord;
 use super::ratelimit::BucketHeaders;
 use super::rest::discord_json;
 use super::routes;
+use crate::failures::{Covered, time_out};
 
 /// How a call fails.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,63 +64,8 @@ impl DiscordFailure {
 /// The `retry_after` of the 429s [`FakeDiscord::fail_randomly`] gives.
 pub const RANDOM_RETRY_AFTER: f64 = 0.25;
 
-/// How long [`DiscordFailure::Timeout`] holds a request.
-const TIMEOUT_HOLD: Duration = Duration::from_secs(60);
-
-/// The failures still to come.
-#[derive(Debug, Default)]
-pub(crate) struct FailurePlan {
-    next: HashMap<String, VecDeque<DiscordFailure>>,
-    random: Option<RandomFailures>,
-}
-
-#[derive(Debug)]
-struct RandomFailures {
-    fraction: f64,
-    kinds: Vec<DiscordFailure>,
-    routes: Vec<String>,
-    rng: SplitMix64,
-}
-
-impl FailurePlan {
-    /// The failure for the next call of `route`, if any: first the scripted ones, then a
-    /// roll of the seeded dice.
-    pub(crate) fn take(&mut self, route: &str) -> Option<DiscordFailure> {
-        if let Some(failure) = self.next.get_mut(route).and_then(VecDeque::pop_front) {
-            return Some(failure);
-        }
-        let random = self.random.as_mut()?;
-        if !random.routes.iter().any(|r| r == route) || random.kinds.is_empty() {
-            return None;
-        }
-        if random.rng.next_f64() >= random.fraction {
-            return None;
-        }
-        let index = random.rng.next_u64() % random.kinds.len() as u64;
-        random.kinds.get(usize::try_from(index).ok()?).cloned()
-    }
-}
-
-/// SplitMix64: a tiny generator whose sequence for a seed never changes, so a seed in a
-/// test means the same failures forever.
-#[derive(Debug)]
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)`, from the top 53 bits.
-    #[expect(clippy::cast_precision_loss, reason = "53 bits fit an f64 exactly")]
-    fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+/// The failures still to come, scripted per route.
+pub(crate) type FailurePlan = crate::failures::Plan<DiscordFailure>;
 
 impl FakeDiscord {
     /// The next `n` calls of `route` (a template such as `"POST /channels/{channel_id}/messages"`)
@@ -129,9 +73,7 @@ impl FakeDiscord {
     /// failures already scripted for that route. Panics if the fake has no such route.
     pub fn fail_next(&self, route: &str, n: usize, failure: DiscordFailure) {
         routes::expect_known(route);
-        let mut state = self.state();
-        let queue = state.failures.next.entry(route.to_owned()).or_default();
-        queue.extend(std::iter::repeat_n(failure, n));
+        self.state().failures.fail_next(route, n, failure);
     }
 
     /// Each message send (`POST /channels/{channel_id}/messages`) fails with probability
@@ -166,12 +108,10 @@ impl FakeDiscord {
         routes
             .iter()
             .for_each(|route| super::routes::expect_known(route));
-        self.state().failures.random = Some(RandomFailures {
-            fraction,
-            kinds: kinds.to_vec(),
-            routes: routes.iter().map(|route| (*route).to_owned()).collect(),
-            rng: SplitMix64(seed),
-        });
+        let covered = Covered::only(routes);
+        self.state()
+            .failures
+            .fail_randomly(covered, fraction, seed, kinds);
     }
 
     /// No more scripted or random failures.
@@ -202,13 +142,7 @@ pub(crate) async fn respond(
             return response;
         }
         DiscordFailure::Status(status) => status_response(*status),
-        DiscordFailure::Timeout => {
-            tokio::select! {
-                () = tokio::time::sleep(TIMEOUT_HOLD) => {}
-                () = shutdown.cancelled() => {}
-            }
-            StatusCode::GATEWAY_TIMEOUT.into_response()
-        }
+        DiscordFailure::Timeout => time_out(&shutdown).await,
         DiscordFailure::Code {
             status,
             code,
@@ -249,45 +183,4 @@ fn status_response(status: u16) -> Response {
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scripted_failures_come_before_random_ones_and_run_out() {
-        let mut plan = FailurePlan::default();
-        plan.next.insert(
-            routes::CREATE_DM.into(),
-            VecDeque::from([DiscordFailure::Timeout]),
-        );
-        assert_eq!(plan.take(routes::CREATE_DM), Some(DiscordFailure::Timeout));
-        assert_eq!(plan.take(routes::CREATE_DM), None);
-    }
-
-    #[test]
-    fn random_failures_only_touch_their_routes() {
-        let mut plan = FailurePlan {
-            random: Some(RandomFailures {
-                fraction: 1.0,
-                kinds: vec![DiscordFailure::Status(503)],
-                routes: vec![routes::CREATE_MESSAGE.to_owned()],
-                rng: SplitMix64(7),
-            }),
-            ..FailurePlan::default()
-        };
-        assert_eq!(plan.take(routes::CREATE_DM), None);
-        assert_eq!(
-            plan.take(routes::CREATE_MESSAGE),
-            Some(DiscordFailure::Status(503))
-        );
-    }
-
-    #[test]
-    fn the_generator_is_uniform_enough_for_a_fraction() {
-        let mut rng = SplitMix64(42);
-        let hits = (0..10_000).filter(|_| rng.next_f64() < 0.2).count();
-        assert!((1_800..2_200).contains(&hits), "{hits}");
-    }
 }

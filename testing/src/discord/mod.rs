@@ -46,7 +46,7 @@ pub mod spec;
 mod state;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -73,7 +73,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     fn with_state<T>(&self, f: impl FnOnce(&mut state::State) -> T) -> T {
-        f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner))
+        f(&mut crate::lock(&self.state))
     }
 
     fn gateway_url(&self) -> String {
@@ -109,26 +109,17 @@ impl FakeDiscord {
     /// Binds 127.0.0.1 on a free port and serves until dropped. Panics if it cannot bind:
     /// a test without its fake cannot run.
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("binding the fake Discord on 127.0.0.1");
-        let addr = listener
-            .local_addr()
-            .expect("reading the fake Discord's address");
-        let shared = Arc::new(Shared {
-            state: Mutex::new(state::State::default()),
-            gateway: gateway::Gateway::new(format!("ws://{addr}/gateway")),
-            shutdown: CancellationToken::new(),
-            addr,
-        });
-        let app = rest::router(Arc::clone(&shared));
-        let shutdown = shared.shutdown.clone();
-        tokio::spawn(async move {
-            // Errors only when the listener breaks; the test then sees refused calls.
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown.cancelled_owned())
-                .await;
-        });
+        let shared = crate::serve::start(
+            "Discord",
+            |addr, shutdown| Shared {
+                state: Mutex::new(state::State::default()),
+                gateway: gateway::Gateway::new(format!("ws://{addr}/gateway")),
+                shutdown,
+                addr,
+            },
+            rest::router,
+        )
+        .await;
         Self { shared }
     }
 
@@ -150,10 +141,7 @@ impl FakeDiscord {
     }
 
     fn state(&self) -> MutexGuard<'_, state::State> {
-        self.shared
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        crate::lock(&self.shared.state)
     }
 
     /// Adds a person the bot can open a DM with (replacing one with the same id).

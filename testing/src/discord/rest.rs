@@ -9,7 +9,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
 use serde_json::Value;
@@ -227,16 +227,13 @@ fn headers_that_matter(headers: &HeaderMap) -> Vec<(String, String)> {
 
 /// A JSON answer, `Content-Type: application/json` as Discord sends it.
 pub(crate) fn discord_json(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    crate::serve::json(status, body, "application/json")
 }
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn with_auth(value: &str) -> HeaderMap {

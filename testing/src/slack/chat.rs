@@ -75,24 +75,12 @@ fn users_param(params: &Map<String, Value>) -> Vec<String> {
 pub(crate) fn post_message(state: &mut State, params: &Map<String, Value>) -> MethodResult {
     let channel =
         text_param(params, "channel").ok_or_else(|| ApiError::new("channel_not_found"))?;
-    let (text, blocks) = content(params)?;
-    let (text, blocks) = (text.unwrap_or_default(), blocks.unwrap_or_default());
-    if text.is_empty() && blocks.is_empty() && params.get("attachments").is_none() {
-        return Err(ApiError::new("no_text"));
-    }
+    let (text, blocks) = new_content(params)?;
     let channel = state
         .resolve_channel(channel)
         .ok_or_else(|| ApiError::new("channel_not_found"))?;
-    let ts = state.next_ts();
-    let thread_ts = text_param(params, "thread_ts").map(str::to_owned);
-    let message = FakeMessage {
-        channel: channel.clone(),
-        ts: ts.clone(),
-        text,
-        blocks,
-        thread_ts,
-    };
-    let answer = json!({"channel": channel, "ts": ts, "message": message_json(&message)});
+    let message = new_message(state, params, channel.clone(), text, blocks);
+    let answer = json!({"channel": channel, "ts": message.ts, "message": message_json(&message)});
     state
         .channels
         .entry(channel)
@@ -140,11 +128,7 @@ pub(crate) fn post_ephemeral(state: &mut State, params: &Map<String, Value>) -> 
     if state.user(user).is_none() {
         return Err(ApiError::new("user_not_found"));
     }
-    let (text, blocks) = content(params)?;
-    let (text, blocks) = (text.unwrap_or_default(), blocks.unwrap_or_default());
-    if text.is_empty() && blocks.is_empty() && params.get("attachments").is_none() {
-        return Err(ApiError::new("no_text"));
-    }
+    let (text, blocks) = new_content(params)?;
     let channel = state
         .resolve_channel(channel)
         .ok_or_else(|| ApiError::new("channel_not_found"))?;
@@ -152,15 +136,8 @@ pub(crate) fn post_ephemeral(state: &mut State, params: &Map<String, Value>) -> 
     if dm_user.is_some_and(|dm_user| dm_user != user) {
         return Err(ApiError::new("user_not_in_channel"));
     }
-    let ts = state.next_ts();
-    let thread_ts = text_param(params, "thread_ts").map(str::to_owned);
-    let message = FakeMessage {
-        channel,
-        ts: ts.clone(),
-        text,
-        blocks,
-        thread_ts,
-    };
+    let message = new_message(state, params, channel, text, blocks);
+    let ts = message.ts.clone();
     state.ephemerals.push((user.to_owned(), message));
     Ok(json!({"message_ts": ts}))
 }
@@ -177,6 +154,35 @@ fn content(params: &Map<String, Value>) -> Result<(Option<String>, Option<Vec<Va
         Some(_) => return Err(ApiError::new("invalid_blocks")),
     };
     Ok((text, blocks))
+}
+
+/// A new message's `text` and `blocks` (empty when absent); `no_text` when it has neither,
+/// nor `attachments`.
+fn new_content(params: &Map<String, Value>) -> Result<(String, Vec<Value>), ApiError> {
+    let (text, blocks) = content(params)?;
+    let (text, blocks) = (text.unwrap_or_default(), blocks.unwrap_or_default());
+    if text.is_empty() && blocks.is_empty() && params.get("attachments").is_none() {
+        return Err(ApiError::new("no_text"));
+    }
+    Ok((text, blocks))
+}
+
+/// The next message the bot posts to `channel`: a fresh `ts`, in the thread `thread_ts`
+/// names, if any.
+fn new_message(
+    state: &mut State,
+    params: &Map<String, Value>,
+    channel: String,
+    text: String,
+    blocks: Vec<Value>,
+) -> FakeMessage {
+    FakeMessage {
+        channel,
+        ts: state.next_ts(),
+        text,
+        blocks,
+        thread_ts: text_param(params, "thread_ts").map(str::to_owned),
+    }
 }
 
 /// The message as Slack echoes it back: sent by the bot user, with the app's ids.

@@ -28,7 +28,7 @@ mod state;
 mod web;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -53,7 +53,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     fn with_state<T>(&self, f: impl FnOnce(&mut state::State) -> T) -> T {
-        f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner))
+        f(&mut crate::lock(&self.state))
     }
 }
 
@@ -76,26 +76,17 @@ impl FakeSlack {
     /// Binds 127.0.0.1 on a free port and serves until dropped. Panics if it cannot bind:
     /// a test without its fake cannot run.
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("binding the fake Slack on 127.0.0.1");
-        let addr = listener
-            .local_addr()
-            .expect("reading the fake Slack's address");
-        let shared = Arc::new(Shared {
-            state: Mutex::new(state::State::default()),
-            sockets: socket::Sockets::new(),
-            shutdown: CancellationToken::new(),
-            addr,
-        });
-        let app = web::router(Arc::clone(&shared));
-        let shutdown = shared.shutdown.clone();
-        tokio::spawn(async move {
-            // Errors only when the listener breaks; the test then sees refused calls.
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown.cancelled_owned())
-                .await;
-        });
+        let shared = crate::serve::start(
+            "Slack",
+            |addr, shutdown| Shared {
+                state: Mutex::new(state::State::default()),
+                sockets: socket::Sockets::new(),
+                shutdown,
+                addr,
+            },
+            web::router,
+        )
+        .await;
         Self { shared }
     }
 
@@ -111,10 +102,7 @@ impl FakeSlack {
     }
 
     fn state(&self) -> MutexGuard<'_, state::State> {
-        self.shared
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        crate::lock(&self.shared.state)
     }
 
     /// Adds a member to the workspace (`users.list`, `users.info`, DMs).

@@ -12,7 +12,7 @@
 //! told `too_many_websockets` and closed.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
@@ -23,6 +23,8 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{FakeSlack, Shared};
+use crate::lock;
+use crate::websocket::{self, Frame, Outgoing};
 
 /// How long `send_envelope` waits for the ack. Slack itself retries after 3 seconds.
 const ACK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -48,16 +50,6 @@ pub enum SocketError {
         /// The envelope that went unanswered.
         envelope_id: String,
     },
-}
-
-/// What a connection's task sends next.
-#[derive(Debug)]
-enum Outgoing {
-    Text(String),
-    /// This text, then a close frame after a pause.
-    TextThenClose(String),
-    /// Drop the TCP connection without a close frame.
-    Abort,
 }
 
 type Connections = Vec<(usize, mpsc::UnboundedSender<Outgoing>)>;
@@ -153,17 +145,22 @@ impl Sockets {
         resend_orphans(&connections, &mut lock(&self.unacked), id);
     }
 
+    /// Waits until `done` holds for the counts; `false` on timeout.
     async fn wait_for(&self, timeout: Duration, done: impl FnMut(&Counts) -> bool) -> bool {
-        let mut counts = self.counts.subscribe();
-        tokio::time::timeout(timeout, counts.wait_for(done))
-            .await
-            .is_ok_and(|r| r.is_ok())
+        crate::wait_for(&self.counts, timeout, done).await
     }
 
-    fn send_to_newest(&self, outgoing: Outgoing) -> Result<(), SocketError> {
+    /// Sends `outgoing` to the newest connection, in order.
+    fn send_to_newest(
+        &self,
+        outgoing: impl IntoIterator<Item = Outgoing>,
+    ) -> Result<(), SocketError> {
         let connections = lock(&self.connections);
         let (_, sender) = connections.last().ok_or(SocketError::NotConnected)?;
-        sender.send(outgoing).map_err(|_| SocketError::NotConnected)
+        outgoing
+            .into_iter()
+            .try_for_each(|outgoing| sender.send(outgoing))
+            .map_err(|_| SocketError::NotConnected)
     }
 
     /// Sends an envelope to the newest connection and keeps it until it is acked. It is
@@ -223,10 +220,6 @@ fn resend_orphans(connections: &Connections, unacked: &mut Vec<Unacked>, to: usi
         }
         true
     });
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl FakeSlack {
@@ -391,18 +384,20 @@ impl FakeSlack {
             "reason": reason,
             "debug_info": {"host": "applink-fake-1"},
         });
-        let frame = frame.to_string();
-        let outgoing = if reason == "warning" {
-            Outgoing::Text(frame)
-        } else {
-            Outgoing::TextThenClose(frame)
-        };
+        let mut outgoing = vec![Outgoing::Text(frame.to_string())];
+        if reason != "warning" {
+            outgoing.push(Outgoing::Close {
+                code: close_code::NORMAL,
+                reason: "",
+                after: DISCONNECT_GRACE,
+            });
+        }
         self.shared.sockets.send_to_newest(outgoing)
     }
 
     /// Cuts the newest connection without a close frame, like a network failure.
     pub fn drop_socket(&self) -> Result<(), SocketError> {
-        self.shared.sockets.send_to_newest(Outgoing::Abort)
+        self.shared.sockets.send_to_newest([Outgoing::Abort])
     }
 }
 
@@ -437,31 +432,13 @@ async fn serve(shared: std::sync::Arc<Shared>, mut socket: WebSocket) {
         .is_ok()
     {
         shared.sockets.resend_to(id);
-        loop {
-            tokio::select! {
-                () = shared.shutdown.cancelled() => break,
-                next = outgoing.recv() => match next {
-                    Some(Outgoing::Text(text)) => {
-                        if socket.send(Message::Text(text.into())).await.is_err() {
-                            break;
-                        }
-                    }
-                    Some(Outgoing::TextThenClose(text)) => {
-                        let _ = socket.send(Message::Text(text.into())).await;
-                        tokio::time::sleep(DISCONNECT_GRACE).await;
-                        let frame = CloseFrame { code: close_code::NORMAL, reason: "".into() };
-                        let _ = socket.send(Message::Close(Some(frame))).await;
-                        break;
-                    }
-                    Some(Outgoing::Abort) | None => break,
-                },
-                incoming = socket.recv() => match incoming {
-                    Some(Ok(Message::Text(text))) => shared.sockets.received(text.as_str()),
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                    Some(Ok(_)) => {}
-                },
+        let sockets = &shared.sockets;
+        websocket::run(&mut socket, &mut outgoing, &shared.shutdown, |frame| {
+            if let Frame::Text(text) = frame {
+                sockets.received(text);
             }
-        }
+        })
+        .await;
     }
     shared.sockets.unregister(id);
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse as _, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use axum::routing::{any, get};
 use serde_json::{Map, Value, json};
 
@@ -63,10 +63,7 @@ async fn api(
         (answer, delay)
     });
     if let Some(delay) = delay {
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = shared.shutdown.cancelled() => {}
-        }
+        crate::failures::hold(delay, &shared.shutdown).await;
     }
     match answer {
         Answer::Json(value) => slack_json(StatusCode::OK, &value),
@@ -130,12 +127,7 @@ impl ApiError {
 
 /// A JSON answer with the exact content type Slack sends.
 pub(crate) fn slack_json(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    response
+    crate::serve::json(status, body, "application/json; charset=utf-8")
 }
 
 /// The query string and the body, merged into one object. Form values stay strings except
@@ -222,6 +214,8 @@ fn check_token(method: &str, token: Option<&str>) -> Result<(), ApiError> {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     #[test]

@@ -21,6 +21,8 @@
 
 use rhythm_domain::chat::Block;
 
+use crate::text::is_blank;
+
 /// Where text is cut (it ends with this).
 const ELLIPSIS: char = '…';
 
@@ -220,8 +222,4 @@ fn prefix(markdown: &str, room: usize) -> (&str, bool) {
         }
     }
     (text, open)
-}
-
-fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::super::{FakeDiscord, interactions};
-use super::{Outgoing, frame};
+use super::{Outgoing, close, frame};
 
 /// Why a gateway control could not act.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl FakeDiscord {
     /// out…) and Discord's reason for it. After 4004, 4007, 4009 and 4010–4014 the session
     /// cannot be resumed.
     pub fn close_gateway(&self, code: u16) -> Result<(), GatewayError> {
-        self.send(Outgoing::Close(code))
+        self.send(close(code))
     }
 
     /// Cuts the newest connection without a close frame, like a network failure.

@@ -24,18 +24,18 @@ pub use controls::GatewayError;
 pub(crate) use session::Gateway;
 pub(crate) use socket::upgrade;
 
+use crate::websocket::Outgoing;
+
 /// Discord's default heartbeat interval.
 pub(crate) const DEFAULT_HEARTBEAT_INTERVAL_MS: u64 = 41_250;
 
-/// What a connection's task does next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Outgoing {
-    /// Send this text frame.
-    Text(String),
-    /// Send a close frame with this code and Discord's reason for it, then hang up.
-    Close(u16),
-    /// Drop the TCP connection without a close frame.
-    Abort,
+/// Closes a connection with `code` and Discord's reason for it, at once.
+pub(crate) fn close(code: u16) -> Outgoing {
+    Outgoing::Close {
+        code,
+        reason: close_reason(code),
+        after: std::time::Duration::ZERO,
+    }
 }
 
 /// A frame that is not a dispatch: `s` and `t` are null, as Discord sends them.

@@ -2,7 +2,7 @@
 //! dispatches, and everything the bot sent.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use super::super::FakeDiscord;
 use super::super::commands::APPLICATION_FLAGS;
 use super::super::snowflake::{fnv1a, next_snowflake};
 use super::super::state::bot_user_json;
-use super::{DEFAULT_HEARTBEAT_INTERVAL_MS, Outgoing, ends_session, frame};
+use super::{DEFAULT_HEARTBEAT_INTERVAL_MS, Outgoing, close, ends_session, frame};
 
 /// The gateway's state and the counts tests wait on.
 pub(crate) struct Gateway {
@@ -102,7 +102,7 @@ impl Gateway {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::lock(&self.inner)
     }
 
     pub(crate) fn counts(&self) -> Counts {
@@ -115,10 +115,7 @@ impl Gateway {
         timeout: Duration,
         done: impl FnMut(&Counts) -> bool,
     ) -> bool {
-        let mut counts = self.counts.subscribe();
-        tokio::time::timeout(timeout, counts.wait_for(done))
-            .await
-            .is_ok_and(|r| r.is_ok())
+        crate::wait_for(&self.counts, timeout, done).await
     }
 }
 
@@ -144,7 +141,7 @@ impl Inner {
         });
         let _ = sender.send(Outgoing::Text(frame(10, &hello)));
         if version.is_some_and(|v| v != "10") {
-            let _ = sender.send(Outgoing::Close(4012));
+            let _ = sender.send(close(4012));
         }
         self.urls.push(url);
         self.connections.push(Connection {
@@ -239,7 +236,7 @@ impl Inner {
     /// One text frame from connection `id`.
     pub(crate) fn receive(&mut self, id: usize, text: &str) {
         let Ok(payload) = serde_json::from_str::<Value>(text) else {
-            self.send(id, Outgoing::Close(4002));
+            self.send(id, close(4002));
             return;
         };
         self.received.push(payload.clone());
@@ -257,19 +254,19 @@ impl Inner {
             Some(2) => self.identify(id, &payload["d"], identified),
             Some(6) => self.resume(id, &payload["d"]),
             Some(3 | 4 | 8 | 31) if identified => {}
-            Some(3 | 4 | 8 | 31) => self.send(id, Outgoing::Close(4003)),
-            _ => self.send(id, Outgoing::Close(4001)),
+            Some(3 | 4 | 8 | 31) => self.send(id, close(4003)),
+            _ => self.send(id, close(4001)),
         }
     }
 
     fn identify(&mut self, id: usize, d: &Value, identified: bool) {
         self.counts.identifies += 1;
         if identified {
-            self.send(id, Outgoing::Close(4005));
+            self.send(id, close(4005));
             return;
         }
         if !token_ok(&d["token"]) {
-            self.send(id, Outgoing::Close(4004));
+            self.send(id, close(4004));
             return;
         }
         let snowflake = next_snowflake();
@@ -297,7 +294,7 @@ impl Inner {
     fn resume(&mut self, id: usize, d: &Value) {
         self.counts.resumes += 1;
         if !token_ok(&d["token"]) {
-            self.send(id, Outgoing::Close(4004));
+            self.send(id, close(4004));
             return;
         }
         let session_id = d["session_id"].as_str().unwrap_or_default().to_owned();
@@ -308,7 +305,7 @@ impl Inner {
         };
         if from > session.seq {
             self.forget(&session_id);
-            self.send(id, Outgoing::Close(4007));
+            self.send(id, close(4007));
             return;
         }
         session.connection = Some(id);
@@ -353,7 +350,7 @@ impl Inner {
         let Some(connection) = self.newest() else {
             return false;
         };
-        if let Outgoing::Close(code) = outgoing
+        if let Outgoing::Close { code, .. } = outgoing
             && ends_session(code)
             && let Some(session) = connection.session.clone()
         {

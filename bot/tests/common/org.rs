@@ -1,0 +1,49 @@
+//! The organisation the bot's tests start from: people with chat accounts on one platform,
+//! one person without, and a daily check-in at 10:00 UTC planned for them all. Shared by the
+//! test targets with `#[path = "../common/org.rs"] mod org;`.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use rhythm_domain::clock::Clock as _;
+use rhythm_domain::ports::Commit;
+use rhythm_domain::schedule::Policy;
+use rhythm_scheduler::admin::{Change, apply_policy};
+use rhythm_scheduler::planner::Planner;
+use rhythm_testing::TestDb;
+
+/// A database holding `people` people, `p{n}@x.com` ("Person {n}") with chat account
+/// `account(n)` in the people file's `column` (`slack_user_id`, `discord_user_id`), one
+/// person with no account (`nobody@x.com`), and today's 10:00 UTC check-in planned for them
+/// all. The clock stands at Monday 10:00 UTC.
+pub(crate) async fn org(people: usize, column: &str, account: impl Fn(usize) -> String) -> TestDb {
+    let db = TestDb::new().await;
+    let mut csv = format!("email,name,timezone,{column}\n");
+    for n in 0..people {
+        csv.push_str(&format!("p{n}@x.com,Person {n},UTC,{}\n", account(n)));
+    }
+    csv.push_str("nobody@x.com,No Chat,UTC,\n");
+    db.import(&csv).await;
+    let policy = Policy::parse(
+        "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
+         timezone = \"UTC\"\naudience = \"everyone\"\n",
+    )
+    .unwrap();
+    let change = Change {
+        actor: "test",
+        now: db.clock.now(),
+        zones: &[chrono_tz::UTC],
+    };
+    apply_policy(&db.store, &policy, change, Commit::Write)
+        .await
+        .unwrap();
+    db.clock.advance(Duration::hours(1));
+    assert_eq!(plan(&db).await, people + 1, "one delivery each");
+    db
+}
+
+/// Runs the planner once; how many deliveries it planned.
+pub(crate) async fn plan(db: &TestDb) -> usize {
+    let planner = Planner::new(db.store.clone(), Arc::new(db.clock.clone()), 1_000);
+    planner.run_due().await.unwrap().deliveries
+}
