@@ -23,6 +23,7 @@ pub mod console;
 pub mod couriers;
 pub mod discord;
 pub mod follow_ups;
+mod once;
 pub mod reconnect;
 pub mod routed;
 pub mod signed;

@@ -21,6 +21,7 @@ use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
 use serde_json::{Value, json};
 
 use crate::follow_ups::Context;
+use crate::once;
 
 use super::client::DiscordApi;
 use super::inbound::Inbound;
@@ -103,13 +104,7 @@ where
             return Ok(Some(json!({ "type": callback::PONG })));
         }
         let key = inbound.key().map(str::to_owned);
-        if let Some(key) = &key
-            && !self
-                .store
-                .first_seen(PLATFORM, key, self.clock.now())
-                .await?
-        {
-            tracing::info!(discord.interaction = %key, "a repeat of an interaction already handled");
+        if !once::first(&self.store, PLATFORM, key.as_deref(), self.clock.now()).await? {
             return Ok(None);
         }
         let token = token_of(&inbound).map(str::to_owned);
@@ -123,15 +118,7 @@ where
         let this = Arc::clone(self);
         let mut work = self.context.follow_ups.spawn(async move {
             let answer = this.answer(inbound).await;
-            if let Some(key) = &key {
-                let recorded = match &answer {
-                    Ok(_) => this.store.handled_seen(PLATFORM, key).await,
-                    Err(_) => this.store.forget_seen(PLATFORM, key).await,
-                };
-                if let Err(error) = recorded {
-                    tracing::warn!(discord.interaction = %key, error = %error, "could not record how an interaction was handled");
-                }
-            }
+            once::finished(&this.store, PLATFORM, key.as_deref(), &answer).await;
             answer
         });
         tokio::select! {

@@ -18,6 +18,7 @@ use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
 use serde_json::{Value, json};
 
 use crate::follow_ups::Context;
+use crate::once;
 
 use super::client::SlackApi;
 use super::inbound::Inbound;
@@ -73,25 +74,11 @@ impl<S: ChatStore> SlackHandler<S> {
     /// while handling, the key is never marked handled, and a retry after 30 s is handled.
     pub async fn handle(&self, inbound: Inbound) -> Result<Ack, StoreError> {
         let key = inbound.key().map(str::to_owned);
-        if let Some(key) = &key
-            && !self
-                .store
-                .first_seen(PLATFORM, key, self.clock.now())
-                .await?
-        {
-            tracing::info!(slack.key = %key, "a repeat of something already handled");
+        if !once::first(&self.store, PLATFORM, key.as_deref(), self.clock.now()).await? {
             return Ok(Ack::Empty);
         }
         let handled = self.handle_new(inbound).await;
-        if let Some(key) = &key {
-            let recorded = match &handled {
-                Ok(_) => self.store.handled_seen(PLATFORM, key).await,
-                Err(_) => self.store.forget_seen(PLATFORM, key).await,
-            };
-            if let Err(error) = recorded {
-                tracing::warn!(slack.key = %key, error = %error, "could not record how an event was handled; a retry of it may be handled again (after 30 s) or ignored");
-            }
-        }
+        once::finished(&self.store, PLATFORM, key.as_deref(), &handled).await;
         handled
     }
 
