@@ -3,7 +3,6 @@
 mod digests;
 mod handler;
 mod http;
-mod journey;
 mod messenger;
 #[path = "../common/org.rs"]
 mod org;
