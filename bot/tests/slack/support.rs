@@ -56,7 +56,6 @@ pub(crate) fn dispatcher(
     Dispatcher::new(db.store.clone(), messenger, clock, settings)
 }
 
-
 /// The value of the button for `action` in a message's Block Kit blocks.
 pub(crate) fn find_button(blocks: &serde_json::Value, action: &str) -> String {
     blocks
