@@ -4,10 +4,13 @@
 //!   when `RHYTHM_TEST_DATABASE_URL` names a server.
 //! - [`FakeSlack`] ([`slack`]): Slack's Web API and Socket Mode on 127.0.0.1, recording
 //!   every call.
+//! - [`campaign`]: the real `rhythm run` as a child process against the fakes, to kill,
+//!   pause and restart.
 //! - [`FakeDiscord`] ([`discord`]): Discord's REST API under `/api/v10`, its gateway and
 //!   signed HTTP interactions on 127.0.0.1, recording every call and checking request bodies
 //!   against Discord's OpenAPI spec.
 
+pub mod campaign;
 mod database;
 pub mod discord;
 mod failures;

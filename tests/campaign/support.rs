@@ -1,0 +1,103 @@
+//! A scratch organisation for a campaign: people on the fake Slack, a database, and how to
+//! start `rhythm run` against both.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use rhythm_testing::TestDb;
+use rhythm_testing::campaign::Launch;
+use rhythm_testing::slack::{FakeSlack, FakeUser};
+use tempfile::TempDir;
+
+/// A Slack member id for person `n`.
+pub(crate) fn uid(n: usize) -> String {
+    format!("U{n:08}")
+}
+
+/// A database, a scratch directory, the fake Slack, and people on it (imported).
+pub(crate) struct Org {
+    pub(crate) db: TestDb,
+    pub(crate) dir: TempDir,
+    pub(crate) slack: FakeSlack,
+    /// Everyone's zone: one where it is about noon now, far from quiet hours.
+    pub(crate) zone: String,
+}
+
+impl Org {
+    pub(crate) async fn new(people: usize) -> Self {
+        let db = TestDb::new().await;
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let slack = FakeSlack::start().await;
+        let zone = zone_at_noon();
+        let mut csv = String::from("email,name,timezone,slack_user_id\n");
+        for n in 0..people {
+            let email = format!("p{n}@example.com");
+            slack.add_user(FakeUser::person(&uid(n), &email, &format!("Person {n}")));
+            writeln!(csv, "{email},Person {n},{zone},{}", uid(n)).unwrap();
+        }
+        let org = Self {
+            db,
+            dir,
+            slack,
+            zone,
+        };
+        let path = org.dir.path().join("people.csv");
+        std::fs::write(&path, csv).unwrap();
+        org.launch()
+            .cli(&["people", "import", "--csv", path.to_str().unwrap()]);
+        org
+    }
+
+    /// `rhythm run` on this organisation's database and Slack.
+    pub(crate) fn launch(&self) -> Launch {
+        Launch::new(env!("CARGO_BIN_EXE_rhythm"), self.dir.path(), &self.db.url).slack(&self.slack)
+    }
+
+    /// Applies a one-off announcement to everyone at `in_` from now (computed just before
+    /// applying, so that it is still ahead then); the instant it fires.
+    pub(crate) fn announce_in(&self, in_: Duration) -> Instant {
+        let fire_at = Instant::now() + in_;
+        let zone: chrono_tz::Tz = self.zone.parse().unwrap();
+        let at =
+            (chrono::Utc::now() + chrono::Duration::from_std(in_).unwrap()).with_timezone(&zone);
+        let policy = format!(
+            "[[schedule]]\nname = \"Campaign\"\nkind = \"announcement\"\nat = \"{}\"\n\
+             audience = \"everyone\"\n\
+             business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
+            at.format("%Y-%m-%dT%H:%M:%S")
+        );
+        let path = self.dir.path().join("policy.toml");
+        std::fs::write(&path, policy).unwrap();
+        self.launch()
+            .cli(&["schedule", "apply", "--file", path.to_str().unwrap()]);
+        fire_at
+    }
+}
+
+/// Waits until `done`, checking every 50 ms; panics with `what` after `timeout`.
+pub(crate) async fn wait_until(what: &str, timeout: Duration, mut done: impl AsyncFnMut() -> bool) {
+    let started = Instant::now();
+    while !done().await {
+        assert!(
+            started.elapsed() < timeout,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// An `Etc/GMT…` zone where it is now between 12:00 and 13:00.
+fn zone_at_noon() -> String {
+    use chrono::Timelike as _;
+    let hour = i64::from(chrono::Utc::now().hour());
+    let mut offset = 12 - hour;
+    if offset > 12 {
+        offset -= 24;
+    }
+    // Etc/GMT-3 is three hours ahead of UTC: the sign is inverted.
+    match offset {
+        0 => "Etc/GMT".to_owned(),
+        ahead if ahead > 0 => format!("Etc/GMT-{ahead}"),
+        behind => format!("Etc/GMT+{}", -behind),
+    }
+}
