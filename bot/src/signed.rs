@@ -62,3 +62,36 @@ pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
         })
         .collect()
 }
+
+/// The most a signed request's body may hold: 1 MiB, far above anything Slack or Discord
+/// sends.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// `router` with bodies held to [`MAX_BODY_BYTES`]: a request whose `Content-Length` says it
+/// is larger is refused with 413 at once, before any of it is read (a client announcing
+/// 100 MB is not waited for); one without (chunked) is cut off with 413 once it passes the
+/// limit as it is read.
+pub(crate) fn body_limited<S>(router: axum::Router<S>, platform: &'static str) -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    use axum::response::IntoResponse as _;
+    router
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                let declared = request
+                    .headers()
+                    .get(axum::http::header::CONTENT_LENGTH)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse::<u64>().ok());
+                if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+                    metrics::counter!(format!("rhythm_{platform}_rejected_total"), "reason" => "too_large")
+                        .increment(1);
+                    let text = format!("the body is over the {MAX_BODY_BYTES}-byte limit\n");
+                    return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, text).into_response();
+                }
+                next.run(request).await
+            },
+        ))
+}

@@ -5,4 +5,5 @@
 //! long one (its figures are in `docs/RELIABILITY.md`).
 
 mod crash;
+mod hostile;
 mod support;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -20,8 +20,7 @@ use super::handler::DiscordHandler;
 use super::inbound;
 use super::verify::{SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier};
 
-/// The largest body accepted.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+pub use crate::signed::MAX_BODY_BYTES;
 
 /// What the route shares.
 pub struct DiscordHttp<S> {
@@ -46,7 +45,7 @@ pub fn routes<S>(discord: Arc<DiscordHttp<S>>) -> Router
 where
     S: ChatStore + Send + Sync + 'static,
 {
-    Router::new()
+    let router = Router::new()
         .route(
             "/discord/interactions",
             post(
@@ -54,9 +53,8 @@ where
                     receive(&discord, &headers, &body).await
                 },
             ),
-        )
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(discord)
+        );
+    crate::signed::body_limited(router, "discord").with_state(discord)
 }
 
 /// Verify, then parse, then handle, then answer.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
@@ -19,8 +19,7 @@ use super::handler::{Ack, SlackHandler};
 use super::inbound::{self, BadPayload, Inbound};
 use super::verify::{SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier};
 
-/// The largest body accepted.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+pub use crate::signed::MAX_BODY_BYTES;
 
 /// What the routes share.
 pub struct SlackHttp<S> {
@@ -45,12 +44,11 @@ pub fn routes<S>(slack: Arc<SlackHttp<S>>) -> Router
 where
     S: ChatStore + 'static,
 {
-    Router::new()
+    let router = Router::new()
         .route("/slack/events", route(inbound::event_body))
         .route("/slack/interactions", route(inbound::interaction_form))
-        .route("/slack/commands", route(inbound::command_form))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(slack)
+        .route("/slack/commands", route(inbound::command_form));
+    crate::signed::body_limited(router, "slack").with_state(slack)
 }
 
 /// A `POST` route reading its body with `parse`.

@@ -1,0 +1,241 @@
+//! Scenario 5, hostile input, against `rhythm run` serving Slack's HTTP endpoints: signed
+//! slash commands (`/rhythm timezone …`, each an audited change) mixed with repeats, bad
+//! signatures, stale and future timestamps, missing headers and mutated bodies; bodies just
+//! over the limit and far over it; malformed UTF-8 and JSON; and slow connections held open
+//! throughout.
+//!
+//! Pass: every bad request refused before parsing (401, 413, 400), every good one answered
+//! 200 and applied once (repeats change nothing: the audit log has one entry per distinct
+//! request), and `/healthz` answers with a p99 under 200 ms all the while.
+
+use std::time::{Duration, Instant};
+
+use rhythm_testing::campaign::{Profile, Running};
+use rhythm_testing::slack::FakeSlack;
+use rhythm_testing::slack::payloads::{signed_headers, slash_command_form};
+use tokio::io::AsyncWriteExt as _;
+use tokio_util::sync::CancellationToken;
+
+use crate::support::{Org, uid};
+
+/// Slack's limit on the body Rhythm reads, plus one.
+const OVER_LIMIT: usize = 1024 * 1024 + 1;
+
+/// What a request should get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Ok,
+    Unauthorized,
+    TooLarge,
+    BadRequest,
+}
+
+impl Expect {
+    fn status(self) -> u16 {
+        match self {
+            Self::Ok => 200,
+            Self::Unauthorized => 401,
+            Self::TooLarge => 413,
+            Self::BadRequest => 400,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_refused_before_parsing_and_good_ones_applied_once() {
+    let profile = Profile::from_env();
+    let requests = profile.pick(300, 1_000);
+    let slow = profile.pick(200, 1_000);
+    let org = Org::new(20).await;
+    let rhythm = org
+        .launch()
+        .env("RHYTHM__SLACK__MODE", "http")
+        .env("SLACK_SIGNING_SECRET", FakeSlack::SIGNING_SECRET)
+        .spawn("hostile");
+    assert!(
+        rhythm.wait_ready(Duration::from_secs(20)).await,
+        "{}",
+        rhythm.log()
+    );
+
+    // Slow connections: a request line and half the headers, then nothing.
+    let mut held = Vec::with_capacity(slow);
+    for _ in 0..slow {
+        let mut stream =
+            tokio::net::TcpStream::connect(rhythm.url("").trim_start_matches("http://"))
+                .await
+                .expect("a connection");
+        stream
+            .write_all(b"POST /slack/commands HTTP/1.1\r\nHost: rhythm\r\nContent-Le")
+            .await
+            .unwrap();
+        held.push(stream);
+    }
+
+    let stop = CancellationToken::new();
+    let health = tokio::spawn(probe_health(rhythm.url("/healthz"), stop.clone()));
+    let client = reqwest::Client::new();
+    let mut applied = 0;
+    for n in 0..requests {
+        let (expect, repeat) = kind(n);
+        let status = send(&client, &rhythm, n).await;
+        assert_eq!(status, expect.status(), "request {n} ({expect:?})");
+        if expect == Expect::Ok {
+            applied += 1;
+            if repeat {
+                // The same request again, as a retry would send it: answered, not applied.
+                let again = send(&client, &rhythm, n).await;
+                assert_eq!(again, 200, "a repeat of request {n} is answered");
+            }
+        }
+    }
+    assert_eq!(
+        far_too_large(&rhythm).await,
+        Some(413),
+        "100 MB is refused unread"
+    );
+
+    stop.cancel();
+    let latencies = health.await.expect("the probe does not panic");
+    drop(held);
+    let p99 = percentile(latencies, 0.99);
+    println!(
+        "hostile: {requests} requests ({applied} good), {slow} slow connections, /healthz p99 {p99:?}"
+    );
+    assert!(p99 < Duration::from_millis(200), "/healthz p99 {p99:?}");
+    assert_eq!(
+        org.db
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.timezone'")
+            .await,
+        applied as i64,
+        "each good request applied once, repeats not at all"
+    );
+    let log = rhythm.log();
+    assert!(!log.contains("panicked"), "no panic: {log}");
+}
+
+/// Request `n`'s kind, and whether it is sent twice: 10% repeats, 5% each of bad
+/// signature, stale, future, missing header and mutated body, a few too large, malformed
+/// UTF-8 or JSON; the rest good.
+fn kind(n: usize) -> (Expect, bool) {
+    match n % 40 {
+        0 | 1 => (Expect::Unauthorized, false), // bad signature
+        2 | 3 => (Expect::Unauthorized, false), // stale
+        4 | 5 => (Expect::Unauthorized, false), // future
+        6 | 7 => (Expect::Unauthorized, false), // missing header
+        8 | 9 => (Expect::Unauthorized, false), // mutated body
+        10 => (Expect::TooLarge, false),
+        11 | 12 => (Expect::BadRequest, false), // malformed UTF-8, then JSON
+        13..=16 => (Expect::Ok, true),
+        _ => (Expect::Ok, false),
+    }
+}
+
+/// Sends request `n` as [`kind`] says; its status.
+async fn send(client: &reqwest::Client, rhythm: &Running, n: usize) -> u16 {
+    let now = chrono::Utc::now().timestamp();
+    let zone = ["Europe/Berlin", "Asia/Tokyo", "America/Chicago"][n % 3];
+    let form = slash_command_form(
+        &uid(n % 20),
+        "/rhythm",
+        &format!("timezone {zone}"),
+        &format!("trigger-{n}"),
+    );
+    let (path, mut body, mut at) = ("/slack/commands", form.into_bytes(), now);
+    let mut signed_body = body.clone();
+    match n % 40 {
+        2 | 3 => at = now - 600,
+        4 | 5 => at = now + 600,
+        8 | 9 => body.extend_from_slice(b"&text=timezone+UTC"),
+        10 => {
+            body = vec![b'a'; OVER_LIMIT];
+            signed_body.clone_from(&body);
+        }
+        11 => {
+            body = b"user_id=\xff\xfe&command=%2Frhythm".to_vec();
+            signed_body.clone_from(&body);
+        }
+        12 => {
+            body = b"payload=%7Bnot+json".to_vec();
+            signed_body.clone_from(&body);
+        }
+        _ => {}
+    }
+    let path = if n % 40 == 12 {
+        "/slack/interactions"
+    } else {
+        path
+    };
+    let mut request = client
+        .post(rhythm.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    for (name, value) in signed_headers(FakeSlack::SIGNING_SECRET, at, &signed_body) {
+        let value = if matches!(n % 40, 0 | 1) && name == "X-Slack-Signature" {
+            format!("v0={}", "0".repeat(64))
+        } else {
+            value
+        };
+        if matches!(n % 40, 6 | 7) && name == "X-Slack-Signature" {
+            continue;
+        }
+        request = request.header(name, value);
+    }
+    request
+        .send()
+        .await
+        .expect("Rhythm answers")
+        .status()
+        .as_u16()
+}
+
+/// A signed-looking request announcing 100 MB, of which only a little is sent: the status
+/// Rhythm answers with before the rest would arrive.
+async fn far_too_large(rhythm: &Running) -> Option<u16> {
+    use tokio::io::AsyncReadExt as _;
+    let addr = rhythm.url("").trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+    let head = format!(
+        "POST /slack/commands HTTP/1.1\r\nHost: rhythm\r\nContent-Type: \
+         application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        100 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).await.ok()?;
+    stream.write_all(&[b'a'; 64 * 1024]).await.ok()?;
+    let mut answer = vec![0; 64];
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .ok()?
+        .ok()?;
+    let line = String::from_utf8_lossy(&answer[..read]).into_owned();
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `GET /healthz` every 20 ms until `stop` (and at least 50 times); the latencies, a
+/// failure counting as 2 s.
+async fn probe_health(url: String, stop: CancellationToken) -> Vec<Duration> {
+    let client = reqwest::Client::new();
+    let mut latencies = Vec::new();
+    while latencies.len() < 50 || !stop.is_cancelled() {
+        let started = Instant::now();
+        let ok = client
+            .get(&url)
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success());
+        latencies.push(if ok {
+            started.elapsed()
+        } else {
+            Duration::from_secs(2)
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    latencies
+}
+
+fn percentile(mut samples: Vec<Duration>, q: f64) -> Duration {
+    samples.sort_unstable();
+    let index = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
+    samples[index]
+}
