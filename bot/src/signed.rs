@@ -86,8 +86,12 @@ where
                     .and_then(|value| value.to_str().ok())
                     .and_then(|value| value.trim().parse::<u64>().ok());
                 if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-                    metrics::counter!(format!("rhythm_{platform}_rejected_total"), "reason" => "too_large")
-                        .increment(1);
+                    let refused = if platform == "slack" {
+                        metrics::counter!("rhythm_slack_rejected_total", "reason" => "too_large")
+                    } else {
+                        metrics::counter!("rhythm_discord_rejected_total", "reason" => "too_large")
+                    };
+                    refused.increment(1);
                     let text = format!("the body is over the {MAX_BODY_BYTES}-byte limit\n");
                     return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, text).into_response();
                 }
