@@ -30,7 +30,7 @@ async fn sigkill_during_fan_out_and_dispatch_loses_nothing() {
         "RHYTHM__SCHEDULER__DISPATCH_CONCURRENCY",
         CONCURRENCY.to_string(),
     );
-    let fire_at = org.announce_in(Duration::from_secs(3));
+    let fire_at = org.announce_in(Duration::from_secs(3)).await;
 
     // The first kill: just after the fire time, while the fan-out is written or just after.
     let mut first = launch.spawn("run-0");

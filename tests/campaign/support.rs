@@ -53,24 +53,33 @@ impl Org {
         Launch::new(env!("CARGO_BIN_EXE_rhythm"), self.dir.path(), &self.db.url).slack(&self.slack)
     }
 
-    /// Applies a one-off announcement to everyone at `in_` from now (computed just before
-    /// applying, so that it is still ahead then); the instant it fires.
-    pub(crate) fn announce_in(&self, in_: Duration) -> Instant {
-        let fire_at = Instant::now() + in_;
-        let zone: chrono_tz::Tz = self.zone.parse().unwrap();
-        let at =
-            (chrono::Utc::now() + chrono::Duration::from_std(in_).unwrap()).with_timezone(&zone);
-        let policy = format!(
-            "[[schedule]]\nname = \"Campaign\"\nkind = \"announcement\"\nat = \"{}\"\n\
-             audience = \"everyone\"\n\
-             business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
-            at.format("%Y-%m-%dT%H:%M:%S")
-        );
-        let path = self.dir.path().join("policy.toml");
-        std::fs::write(&path, policy).unwrap();
-        self.launch()
-            .cli(&["schedule", "apply", "--file", path.to_str().unwrap()]);
-        fire_at
+    /// Applies a one-off announcement to everyone at `in_` from now; the instant it fires.
+    /// On a loaded machine the time may have passed by the time the policy is applied (a
+    /// one-off in the past never fires): then it is applied again, later.
+    pub(crate) async fn announce_in(&self, in_: Duration) -> Instant {
+        loop {
+            let fire_at = Instant::now() + in_;
+            let zone: chrono_tz::Tz = self.zone.parse().unwrap();
+            let at = (chrono::Utc::now() + chrono::Duration::from_std(in_).unwrap())
+                .with_timezone(&zone);
+            let policy = format!(
+                "[[schedule]]\nname = \"Campaign\"\nkind = \"announcement\"\nat = \"{}\"\n\
+                 audience = \"everyone\"\n\
+                 business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
+                at.format("%Y-%m-%dT%H:%M:%S")
+            );
+            let path = self.dir.path().join("policy.toml");
+            std::fs::write(&path, policy).unwrap();
+            self.launch()
+                .cli(&["schedule", "apply", "--file", path.to_str().unwrap()]);
+            let ahead = self
+                .db
+                .count("SELECT COUNT(*) FROM schedules WHERE paused = FALSE AND next_fire_at IS NOT NULL")
+                .await;
+            if ahead == 1 && Instant::now() < fire_at {
+                return fire_at;
+            }
+        }
     }
 }
 

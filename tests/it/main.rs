@@ -4,7 +4,6 @@
 mod app;
 mod cli;
 mod config;
-mod crash;
 mod import;
 mod schedule;
 mod slack;
