@@ -24,6 +24,20 @@ pub(crate) async fn org(people: usize, column: &str, account: impl Fn(usize) -> 
     }
     csv.push_str("nobody@x.com,No Chat,UTC,\n");
     db.import(&csv).await;
+    daily_check_in(&db).await;
+    db.clock.advance(Duration::hours(1));
+    assert_eq!(plan(&db).await, people + 1, "one delivery each");
+    db
+}
+
+/// Runs the planner once; how many deliveries it planned.
+pub(crate) async fn plan(db: &TestDb) -> usize {
+    let planner = Planner::new(db.store.clone(), Arc::new(db.clock.clone()), 1_000);
+    planner.run_due().await.unwrap().deliveries
+}
+
+/// Applies the daily check-in at 10:00 UTC, to everyone.
+pub(crate) async fn daily_check_in(db: &TestDb) {
     let policy = Policy::parse(
         "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
          timezone = \"UTC\"\naudience = \"everyone\"\n",
@@ -37,13 +51,4 @@ pub(crate) async fn org(people: usize, column: &str, account: impl Fn(usize) -> 
     apply_policy(&db.store, &policy, change, Commit::Write)
         .await
         .unwrap();
-    db.clock.advance(Duration::hours(1));
-    assert_eq!(plan(&db).await, people + 1, "one delivery each");
-    db
-}
-
-/// Runs the planner once; how many deliveries it planned.
-pub(crate) async fn plan(db: &TestDb) -> usize {
-    let planner = Planner::new(db.store.clone(), Arc::new(db.clock.clone()), 1_000);
-    planner.run_due().await.unwrap().deliveries
 }

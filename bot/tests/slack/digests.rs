@@ -10,10 +10,8 @@ use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::clock::Clock as _;
 use rhythm_domain::people::TeamName;
 use rhythm_domain::ports::{
-    CheckIns as _, Commit, Digests as _, Directory as _, NewCheckIn, PeopleFilter, Schedules as _,
+    CheckIns as _, Digests as _, Directory as _, NewCheckIn, PeopleFilter, Schedules as _,
 };
-use rhythm_domain::schedule::Policy;
-use rhythm_scheduler::admin::{Change, apply_policy};
 use rhythm_scheduler::digests::{DigestPoster, DigestSettings};
 use rhythm_scheduler::pace::Paced;
 use rhythm_store::Store;
@@ -45,19 +43,7 @@ async fn a_closed_day(slack: &FakeSlack, channel: &str) -> TestDb {
         slack.add_user(FakeUser::person(&uid(i), &email, name));
     }
     db.import(&csv).await;
-    let policy = Policy::parse(
-        "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
-         timezone = \"UTC\"\naudience = \"everyone\"\n",
-    )
-    .unwrap();
-    let change = Change {
-        actor: "test",
-        now: db.clock.now(),
-        zones: &[chrono_tz::UTC],
-    };
-    apply_policy(&db.store, &policy, change, Commit::Write)
-        .await
-        .unwrap();
+    crate::org::daily_check_in(&db).await;
     let team = TeamName::parse("Platform").unwrap();
     db.store
         .set_team_channel(&team, "slack", Some(channel), "test")
