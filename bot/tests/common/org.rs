@@ -1,15 +1,19 @@
 //! The organisation the bot's tests start from: people with chat accounts on one platform,
-//! one person without, and a daily check-in at 10:00 UTC planned for them all. Shared by the
-//! test targets with `#[path = "../common/org.rs"] mod org;`.
+//! one person without, and a daily check-in at 10:00 UTC planned for them all; and the
+//! dispatcher that sends what is due to them. Shared by the test targets with
+//! `#[path = "../common/org.rs"] mod org;`.
 
 use std::sync::Arc;
 
 use chrono::Duration;
 use rhythm_domain::clock::Clock as _;
-use rhythm_domain::ports::Commit;
+use rhythm_domain::ports::{Commit, Messenger};
 use rhythm_domain::schedule::Policy;
 use rhythm_scheduler::admin::{Change, apply_policy};
+use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
+use rhythm_scheduler::pace::{Limits, Paced};
 use rhythm_scheduler::planner::Planner;
+use rhythm_store::Store;
 use rhythm_testing::TestDb;
 
 /// A database holding `people` people, `p{n}@x.com` ("Person {n}") with chat account
@@ -51,4 +55,23 @@ pub(crate) async fn daily_check_in(db: &TestDb) {
     apply_policy(&db.store, &policy, change, Commit::Write)
         .await
         .unwrap();
+}
+
+/// `messenger` paced by `limits`, on the test's clock.
+pub(crate) fn paced<M>(db: &TestDb, messenger: M, limits: Limits) -> Paced<M> {
+    Paced::new(messenger, limits, Arc::new(db.clock.clone()))
+}
+
+/// A dispatcher (owner `test`) sending through `messenger`, on the test's clock.
+pub(crate) fn dispatcher<M: Messenger>(db: &TestDb, messenger: M) -> Dispatcher<Store, M> {
+    let settings = DispatchSettings {
+        owner: "test".into(),
+        ..DispatchSettings::default()
+    };
+    Dispatcher::new(
+        db.store.clone(),
+        messenger,
+        Arc::new(db.clock.clone()),
+        settings,
+    )
 }

@@ -1,11 +1,9 @@
 //! A database with people on Discord and a daily check-in, and a dispatcher sending to the
 //! fake Discord.
 
-use std::sync::Arc;
-
 use rhythm_bot::discord::client::DiscordApi;
 use rhythm_bot::discord::messenger::DiscordMessenger;
-use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
+use rhythm_scheduler::dispatcher::Dispatcher;
 use rhythm_scheduler::pace::{Limits, Paced, Rate};
 use rhythm_store::Store;
 use rhythm_testing::TestDb;
@@ -45,21 +43,12 @@ pub(crate) fn dispatcher(
     db: &TestDb,
     discord: &FakeDiscord,
 ) -> Dispatcher<Store, Paced<DiscordMessenger<Store>>> {
-    let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
     let limits = Limits {
         overall: Rate::per_second(250.0),
         per_recipient: None,
     };
-    let messenger = Paced::new(
-        DiscordMessenger::new(api(discord), db.store.clone()),
-        limits,
-        Arc::clone(&clock),
-    );
-    let settings = DispatchSettings {
-        owner: "test".into(),
-        ..DispatchSettings::default()
-    };
-    Dispatcher::new(db.store.clone(), messenger, clock, settings)
+    let messenger = DiscordMessenger::new(api(discord), db.store.clone());
+    crate::org::dispatcher(db, crate::org::paced(db, messenger, limits))
 }
 
 pub(crate) use rhythm_testing::eventually;

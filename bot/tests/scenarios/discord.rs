@@ -17,8 +17,7 @@ use rhythm_bot::discord::messenger::DiscordMessenger;
 use rhythm_bot::discord::verify::Verifier;
 use rhythm_bot::follow_ups::Context;
 use rhythm_domain::clock::SystemClock;
-use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
-use rhythm_scheduler::pace::{Limits, Paced, Rate};
+use rhythm_scheduler::pace::{Limits, Rate};
 use rhythm_testing::discord::payloads::{self, FieldValue};
 use rhythm_testing::discord::{FakeDiscord, FakeDiscordUser};
 use rhythm_testing::{TestDb, eventually};
@@ -27,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::PEOPLE;
 use crate::chat::{Outcome, Shown, Submission, serve};
-use crate::org::org;
+use crate::org::{dispatcher, org, paced};
 
 mod wire;
 
@@ -120,21 +119,12 @@ impl Discord {
     /// Sends what is due through the Discord messenger, paced at 250 sends a second (the fake
     /// allows 50 a second per channel, and each DM is its own channel).
     pub(crate) async fn dispatch(&self, db: &TestDb) {
-        let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
         let limits = Limits {
             overall: Rate::per_second(250.0),
             per_recipient: None,
         };
-        let messenger = Paced::new(
-            DiscordMessenger::new(api(&self.fake), db.store.clone()),
-            limits,
-            Arc::clone(&clock),
-        );
-        let settings = DispatchSettings {
-            owner: "test".into(),
-            ..DispatchSettings::default()
-        };
-        Dispatcher::new(db.store.clone(), messenger, clock, settings)
+        let messenger = DiscordMessenger::new(api(&self.fake), db.store.clone());
+        dispatcher(db, paced(db, messenger, limits))
             .run_due()
             .await
             .unwrap();

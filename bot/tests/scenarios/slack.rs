@@ -14,8 +14,7 @@ use rhythm_bot::slack::messenger::SlackMessenger;
 use rhythm_bot::slack::socket;
 use rhythm_bot::slack::verify::Verifier;
 use rhythm_domain::clock::Clock as _;
-use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
-use rhythm_scheduler::pace::{Limits, Paced, Rate};
+use rhythm_scheduler::pace::{Limits, Rate};
 use rhythm_testing::slack::payloads::{self, ValueKind};
 use rhythm_testing::slack::{CallOutcome, FakeMessage, FakeSlack, FakeUser};
 use rhythm_testing::{TestDb, eventually};
@@ -24,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::PEOPLE;
 use crate::chat::{Outcome, Shown, Submission, serve};
-use crate::org::org;
+use crate::org::{dispatcher, org, paced};
 
 mod wire;
 
@@ -89,25 +88,13 @@ impl Slack {
     /// Sends what is due through the Slack messenger, paced one message a second per person
     /// on the test's clock.
     pub(crate) async fn dispatch(&self, db: &TestDb) {
-        let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
         let api = SlackApi::new(&self.fake.api_url(), FakeSlack::BOT_TOKEN);
         let limits = Limits {
             overall: None,
             per_recipient: Rate::per_second(1.0),
         };
-        let messenger = Paced::new(
-            SlackMessenger::new(api, db.store.clone()),
-            limits,
-            Arc::clone(&clock),
-        );
-        let settings = DispatchSettings {
-            owner: "test".into(),
-            ..DispatchSettings::default()
-        };
-        Dispatcher::new(db.store.clone(), messenger, clock, settings)
-            .run_due()
-            .await
-            .unwrap();
+        let messenger = paced(db, SlackMessenger::new(api, db.store.clone()), limits);
+        dispatcher(db, messenger).run_due().await.unwrap();
     }
 
     pub(crate) fn dms(&self, n: usize) -> Vec<Shown> {

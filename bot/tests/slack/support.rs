@@ -1,11 +1,9 @@
 //! A database with people on Slack and a daily check-in, and a dispatcher sending to the
 //! fake Slack.
 
-use std::sync::Arc;
-
 use rhythm_bot::slack::client::SlackApi;
 use rhythm_bot::slack::messenger::SlackMessenger;
-use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
+use rhythm_scheduler::dispatcher::Dispatcher;
 use rhythm_scheduler::pace::{Limits, Paced, Rate};
 use rhythm_store::Store;
 use rhythm_testing::TestDb;
@@ -36,24 +34,15 @@ pub(crate) fn paced_slack(db: &TestDb, slack: &FakeSlack) -> Paced<SlackMessenge
         overall: None,
         per_recipient: Rate::per_second(1.0),
     };
-    Paced::new(
-        SlackMessenger::new(api, db.store.clone()),
-        limits,
-        Arc::new(db.clock.clone()),
-    )
+    crate::org::paced(db, SlackMessenger::new(api, db.store.clone()), limits)
 }
 
+/// A dispatcher sending through [`paced_slack`].
 pub(crate) fn dispatcher(
     db: &TestDb,
     slack: &FakeSlack,
 ) -> Dispatcher<Store, Paced<SlackMessenger<Store>>> {
-    let clock: Arc<dyn rhythm_domain::clock::Clock> = Arc::new(db.clock.clone());
-    let messenger = paced_slack(db, slack);
-    let settings = DispatchSettings {
-        owner: "test".into(),
-        ..DispatchSettings::default()
-    };
-    Dispatcher::new(db.store.clone(), messenger, clock, settings)
+    crate::org::dispatcher(db, paced_slack(db, slack))
 }
 
 /// The value of the button for `action` in a message's Block Kit blocks.
