@@ -133,7 +133,7 @@ impl Launch {
             .spawn()
             .expect("starting rhythm run");
         Running {
-            child,
+            child: Some(child),
             port,
             out,
             log,
@@ -152,7 +152,8 @@ fn free_port() -> u16 {
 /// One started `rhythm run`. Dropping it kills the process.
 #[derive(Debug)]
 pub struct Running {
-    child: Child,
+    /// `None` once [`Running::terminate`] has taken it to wait for it.
+    child: Option<Child>,
     port: u16,
     out: PathBuf,
     log: PathBuf,
@@ -166,20 +167,24 @@ impl Running {
 
     /// The process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.child.as_ref().map_or(0, Child::id)
     }
 
     /// Whether the process is still running.
     pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        self.child
+            .as_mut()
+            .is_some_and(|child| matches!(child.try_wait(), Ok(None)))
     }
 
     /// SIGKILL, and waits for it to be gone.
     pub fn kill(&mut self) {
-        if self.alive() {
-            self.child.kill().expect("SIGKILL is delivered");
+        if let Some(child) = &mut self.child {
+            if matches!(child.try_wait(), Ok(None)) {
+                child.kill().expect("SIGKILL is delivered");
+            }
+            let _ = child.wait();
         }
-        let _ = self.child.wait();
     }
 
     /// SIGSTOP: the process stops where it is, holding what it holds.
@@ -196,7 +201,10 @@ impl Running {
     /// signal).
     pub async fn terminate(mut self) -> Option<i32> {
         self.signal("TERM");
-        let mut child = std::mem::replace(&mut self.child, placeholder());
+        let mut child = self
+            .child
+            .take()
+            .expect("the process is not waited for yet");
         tokio::task::spawn_blocking(move || child.wait())
             .await
             .expect("waiting does not panic")
@@ -247,22 +255,6 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if self.alive() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        self.kill();
     }
-}
-
-/// A finished child to leave behind in a [`Running`] whose process was taken to be waited
-/// for: `true`, run and reaped at once.
-fn placeholder() -> Child {
-    let mut child = Command::new("true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("`true` runs");
-    let _ = child.wait();
-    child
 }

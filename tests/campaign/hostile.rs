@@ -21,22 +21,50 @@ use crate::support::{Org, uid};
 /// Slack's limit on the body Rhythm reads, plus one.
 const OVER_LIMIT: usize = 1024 * 1024 + 1;
 
-/// What a request should get.
+/// What request `n` is. Per 40 requests: 2 each of bad signature, stale, future, missing
+/// header and mutated body (5% each), 1 too large, 1 malformed UTF-8, 1 malformed JSON, 4
+/// good ones sent twice (10%), the rest good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    Ok,
-    Unauthorized,
+enum Case {
+    Good,
+    Repeated,
+    BadSignature,
+    Stale,
+    Future,
+    MissingSignature,
+    Mutated,
     TooLarge,
-    BadRequest,
+    BadUtf8,
+    BadJson,
 }
 
-impl Expect {
+impl Case {
+    fn of(n: usize) -> Self {
+        match n % 40 {
+            0 | 1 => Self::BadSignature,
+            2 | 3 => Self::Stale,
+            4 | 5 => Self::Future,
+            6 | 7 => Self::MissingSignature,
+            8 | 9 => Self::Mutated,
+            10 => Self::TooLarge,
+            11 => Self::BadUtf8,
+            12 => Self::BadJson,
+            13..=16 => Self::Repeated,
+            _ => Self::Good,
+        }
+    }
+
+    /// The status Rhythm must answer with.
     fn status(self) -> u16 {
         match self {
-            Self::Ok => 200,
-            Self::Unauthorized => 401,
+            Self::Good | Self::Repeated => 200,
+            Self::BadSignature
+            | Self::Stale
+            | Self::Future
+            | Self::MissingSignature
+            | Self::Mutated => 401,
             Self::TooLarge => 413,
-            Self::BadRequest => 400,
+            Self::BadUtf8 | Self::BadJson => 400,
         }
     }
 }
@@ -82,16 +110,16 @@ async fn bad_requests_are_refused_before_parsing_and_good_ones_applied_once() {
         .unwrap();
     let mut applied = 0;
     for n in 0..requests {
-        let (expect, repeat) = kind(n);
+        let case = Case::of(n);
         let status = send(&client, &rhythm, n).await;
-        assert_eq!(status, expect.status(), "request {n} ({expect:?})");
-        if expect == Expect::Ok {
+        assert_eq!(status, case.status(), "request {n} ({case:?})");
+        if case.status() == 200 {
             applied += 1;
-            if repeat {
-                // The same request again, as a retry would send it: answered, not applied.
-                let again = send(&client, &rhythm, n).await;
-                assert_eq!(again, 200, "a repeat of request {n} is answered");
-            }
+        }
+        if case == Case::Repeated {
+            // The same request again, as a retry would send it: answered, not applied.
+            let again = send(&client, &rhythm, n).await;
+            assert_eq!(again, 200, "a repeat of request {n} is answered");
         }
     }
     assert_eq!(
@@ -119,24 +147,7 @@ async fn bad_requests_are_refused_before_parsing_and_good_ones_applied_once() {
     assert!(!log.contains("panicked"), "no panic: {log}");
 }
 
-/// Request `n`'s kind, and whether it is sent twice: 10% repeats, 5% each of bad
-/// signature, stale, future, missing header and mutated body, a few too large, malformed
-/// UTF-8 or JSON; the rest good.
-fn kind(n: usize) -> (Expect, bool) {
-    match n % 40 {
-        0 | 1 => (Expect::Unauthorized, false), // bad signature
-        2 | 3 => (Expect::Unauthorized, false), // stale
-        4 | 5 => (Expect::Unauthorized, false), // future
-        6 | 7 => (Expect::Unauthorized, false), // missing header
-        8 | 9 => (Expect::Unauthorized, false), // mutated body
-        10 => (Expect::TooLarge, false),
-        11 | 12 => (Expect::BadRequest, false), // malformed UTF-8, then JSON
-        13..=16 => (Expect::Ok, true),
-        _ => (Expect::Ok, false),
-    }
-}
-
-/// Sends request `n` as [`kind`] says; its status. An oversized body refused before it was
+/// Sends request `n` as its [`Case`] says; its status. An oversized body refused before it was
 /// all sent counts as the 413 it was answered with.
 async fn send(client: &reqwest::Client, rhythm: &Running, n: usize) -> u16 {
     let now = chrono::Utc::now().timestamp();
@@ -147,51 +158,45 @@ async fn send(client: &reqwest::Client, rhythm: &Running, n: usize) -> u16 {
         &format!("timezone {zone}"),
         &format!("trigger-{n}"),
     );
-    let (path, mut body, mut at) = ("/slack/commands", form.into_bytes(), now);
+    let case = Case::of(n);
+    let mut body = form.into_bytes();
     let mut signed_body = body.clone();
-    match n % 40 {
-        2 | 3 => at = now - 600,
-        4 | 5 => at = now + 600,
-        8 | 9 => body.extend_from_slice(b"&text=timezone+UTC"),
-        10 => {
-            body = vec![b'a'; OVER_LIMIT];
-            signed_body.clone_from(&body);
-        }
-        11 => {
-            body = b"user_id=\xff\xfe&command=%2Frhythm".to_vec();
-            signed_body.clone_from(&body);
-        }
-        12 => {
+    let mut at = now;
+    let mut path = "/slack/commands";
+    match case {
+        Case::Stale => at = now - 600,
+        Case::Future => at = now + 600,
+        Case::Mutated => body.extend_from_slice(b"&text=timezone+UTC"),
+        Case::TooLarge => body = vec![b'a'; OVER_LIMIT],
+        Case::BadUtf8 => body = b"user_id=\xff\xfe&command=%2Frhythm".to_vec(),
+        Case::BadJson => {
             body = b"payload=%7Bnot+json".to_vec();
-            signed_body.clone_from(&body);
+            path = "/slack/interactions";
         }
         _ => {}
     }
-    let path = if n % 40 == 12 {
-        "/slack/interactions"
-    } else {
-        path
-    };
+    if matches!(case, Case::TooLarge | Case::BadUtf8 | Case::BadJson) {
+        // Signed as sent: refused for what it is, not for its signature.
+        signed_body.clone_from(&body);
+    }
     let mut request = client
         .post(rhythm.url(path))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body);
     for (name, value) in signed_headers(FakeSlack::SIGNING_SECRET, at, &signed_body) {
-        let value = if matches!(n % 40, 0 | 1) && name == "X-Slack-Signature" {
-            format!("v0={}", "0".repeat(64))
-        } else {
-            value
-        };
-        if matches!(n % 40, 6 | 7) && name == "X-Slack-Signature" {
-            continue;
+        match (case, name) {
+            (Case::MissingSignature, "X-Slack-Signature") => {}
+            (Case::BadSignature, "X-Slack-Signature") => {
+                request = request.header(name, format!("v0={}", "0".repeat(64)));
+            }
+            _ => request = request.header(name, value),
         }
-        request = request.header(name, value);
     }
     match request.send().await {
         Ok(response) => response.status().as_u16(),
         // Refused on its Content-Length while it was still being sent: Rhythm answers 413
         // and closes, and the client may see the connection close before the answer.
-        Err(error) if n % 40 == 10 && error.is_request() => 413,
+        Err(error) if case == Case::TooLarge && error.is_request() => 413,
         Err(error) => panic!("request {n} got no answer: {error}"),
     }
 }
