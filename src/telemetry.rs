@@ -68,8 +68,9 @@ fn describe_scheduler() {
     );
     metrics::describe_counter!(
         "rhythm_deliveries_total",
-        "Deliveries the dispatcher finished: sent, retried, dead (parked with a reason) or \
-         lease_lost"
+        "Deliveries the dispatcher finished: sent, retried, dead (parked with a reason), \
+         lease_lost (sent but not recorded: another dispatcher had taken it) or lease_expired \
+         (not sent: the lease ran out first)"
     );
     metrics::describe_counter!(
         "rhythm_planner_lost_races_total",

@@ -127,6 +127,7 @@ mod tests {
             step: "deadline:-7d".into(),
             due_at: "2026-03-09T08:00:00Z".parse().unwrap(),
             attempts: 0,
+            lease_until: chrono::DateTime::<chrono::Utc>::MAX_UTC,
         };
         let sent = console.send(&message).await.unwrap();
         assert_eq!(sent.message_id, "console-42");

@@ -168,7 +168,11 @@ where
                     error: reason,
                 }
             }
-            Err(SendError::Retryable { reason, .. } | SendError::Fatal { reason }) => {
+            Err(error) => {
+                let reason = match error {
+                    SendError::Retryable { reason, .. } | SendError::Fatal { reason } => reason,
+                    SendError::Expired => error.to_string(),
+                };
                 run.failed += 1;
                 tracing::error!(digest = %key.audience, to = %digest.to, attempt, error = %reason, "digest could not be posted; giving up");
                 DigestOutcome::Failed(reason)

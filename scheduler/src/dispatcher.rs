@@ -3,8 +3,10 @@
 //! Retry-After), or parked as a dead letter with its reason.
 //!
 //! A delivery is leased to one dispatcher at a time. If a dispatcher stalls past its lease,
-//! another may take the delivery; the stalled one can then no longer finish it, so the worst
-//! a crash or a pause can cause is a send repeated, never a delivery recorded twice.
+//! another may take the delivery; the stalled one can then no longer finish it: it neither
+//! sends what it had queued (each send first checks the lease has time left, see
+//! [`SEND_MARGIN`]) nor records what it had sent, so the worst a crash or a pause can cause
+//! is a send repeated, never a delivery recorded twice.
 //!
 //! Leasing, sending and recording overlap: sends go `concurrency` at a time while the next
 //! deliveries are leased and the finished ones recorded, a batch to a transaction, so the
@@ -27,6 +29,11 @@ use tokio_util::sync::CancellationToken;
 /// How long finished sends wait for more to be recorded with them.
 const RECORD_LINGER: Duration = Duration::from_millis(20);
 
+/// The share of the lease (1/4) that must be left for a send to start: the send and its
+/// record must end before the lease does, or another dispatcher may take the delivery and
+/// send it too. A delivery with less left is not sent; it waits for the next lease.
+const SEND_MARGIN: u32 = 4;
+
 /// What one dispatch run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DispatchStep {
@@ -36,7 +43,8 @@ pub struct DispatchStep {
     pub retried: usize,
     /// Failed for good.
     pub dead: usize,
-    /// Sent or failed, but the lease had been lost: nothing recorded.
+    /// Not sent because the lease ran out first, or sent but the lease had been lost:
+    /// nothing recorded.
     pub lost: usize,
 }
 
@@ -102,7 +110,7 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
     pub async fn run_due(&self) -> Result<DispatchStep, StoreError> {
         let batch = self.settings.batch.max(1);
         let (leased_tx, leased_rx) = mpsc::channel::<Outgoing>(batch);
-        let (done_tx, mut done_rx) = mpsc::channel::<(Outgoing, Finish)>(batch);
+        let (done_tx, mut done_rx) = mpsc::channel::<(Outgoing, Option<Finish>)>(batch);
         let lease = async move {
             let until = chrono::Duration::from_std(self.settings.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
@@ -161,13 +169,20 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
         Ok(step)
     }
 
-    /// Sends one delivery and says how it ended.
-    async fn send(&self, message: &Outgoing) -> Finish {
-        match self.messenger.send(message).await {
+    /// Sends one delivery and says how it ended; `None` if it was not sent because its
+    /// lease ran out (or nearly: see [`SEND_MARGIN`]) before its turn.
+    async fn send(&self, message: &Outgoing) -> Option<Finish> {
+        let margin =
+            chrono::Duration::from_std(self.settings.lease / SEND_MARGIN).unwrap_or_default();
+        if message.expired(self.clock.now() + margin) {
+            return None;
+        }
+        Some(match self.messenger.send(message).await {
             Ok(sent) => Finish::Sent {
                 message_id: sent.message_id,
                 at: self.clock.now(),
             },
+            Err(SendError::Expired) => return None,
             Err(SendError::Fatal { reason }) => Finish::Dead { error: reason },
             Err(SendError::Retryable { reason, .. })
                 if message.attempts + 1 >= self.settings.max_attempts =>
@@ -183,21 +198,40 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
                     error: reason,
                 }
             }
-        }
+        })
     }
 
-    /// Records how a batch ended, in one transaction, and counts it.
+    /// Records how a batch ended, in one transaction, and counts it. What was not sent
+    /// because its lease ran out is left as it is, for the next lease.
     async fn record(
         &self,
-        outcomes: &[(Outgoing, Finish)],
+        outcomes: &[(Outgoing, Option<Finish>)],
         step: &mut DispatchStep,
     ) -> Result<(), StoreError> {
-        let rows: Vec<(DeliveryId, Finish)> = outcomes
+        let mut finished = Vec::with_capacity(outcomes.len());
+        for (message, outcome) in outcomes {
+            match outcome {
+                Some(outcome) => finished.push((message, outcome)),
+                None => {
+                    metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_expired")
+                        .increment(1);
+                    step.lost += 1;
+                    tracing::warn!(
+                        delivery.id = message.id.0,
+                        "lease ran out before the send; not sent, left for the next lease"
+                    );
+                }
+            }
+        }
+        if finished.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(DeliveryId, Finish)> = finished
             .iter()
-            .map(|(message, outcome)| (message.id, outcome.clone()))
+            .map(|(message, outcome)| (message.id, (*outcome).clone()))
             .collect();
         let recorded = self.store.finish_all(&self.settings.owner, &rows).await?;
-        for ((message, outcome), recorded) in outcomes.iter().zip(recorded) {
+        for ((message, outcome), recorded) in finished.into_iter().zip(recorded) {
             if !recorded {
                 metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_lost")
                     .increment(1);

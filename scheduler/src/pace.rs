@@ -141,9 +141,16 @@ impl<M> Paced<M> {
 }
 
 impl<M: Messenger> Messenger for Paced<M> {
+    /// Sends once the delivery's turn comes, unless its lease ran out while it waited
+    /// ([`SendError::Expired`]): by then another dispatcher may be sending it.
     async fn send(&self, message: &Outgoing) -> Result<Sent, SendError> {
-        self.paced(message.email.as_str(), self.inner.send(message))
-            .await
+        let send = async {
+            if message.expired(self.clock.now()) {
+                return Err(SendError::Expired);
+            }
+            self.inner.send(message).await
+        };
+        self.paced(message.email.as_str(), send).await
     }
 }
 

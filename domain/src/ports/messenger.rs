@@ -46,6 +46,17 @@ pub struct Outgoing {
     pub due_at: DateTime<Utc>,
     /// Sends tried before this one.
     pub attempts: u32,
+    /// When this dispatcher's lease on it runs out. Past it another dispatcher may have
+    /// taken the delivery, so it must not be sent from here any more: a process that
+    /// stalled (paused, swapped out) with it queued finds its lease gone and leaves it.
+    pub lease_until: DateTime<Utc>,
+}
+
+impl Outgoing {
+    /// Whether the lease has run out at `now`: see [`SendError::Expired`].
+    pub fn expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.lease_until
+    }
 }
 
 /// A message the platform accepted.
@@ -73,6 +84,11 @@ pub enum SendError {
         /// What happened, for HR.
         reason: String,
     },
+    /// Not sent: the delivery's lease ran out before its turn came (the process stalled,
+    /// or waited on a rate limit past the lease). Nothing is recorded; whoever holds the
+    /// lease now sends it.
+    #[error("not sent: the lease ran out before the send")]
+    Expired,
 }
 
 /// Sends deliveries.

@@ -59,6 +59,7 @@ fn to(email: &str) -> Outgoing {
         step: "reminder".into(),
         due_at: START.parse().unwrap(),
         attempts: 0,
+        lease_until: chrono::DateTime::<chrono::Utc>::MAX_UTC,
     }
 }
 
@@ -168,4 +169,25 @@ impl Paced<&Recorder> {
     async fn send_owned(&self, message: Outgoing) -> Result<Sent, SendError> {
         self.send(&message).await
     }
+}
+
+#[tokio::test]
+async fn a_send_whose_lease_runs_out_while_it_waits_is_not_sent() {
+    let recorder = recorder();
+    let limits = Limits {
+        overall: None,
+        per_recipient: Rate::per_second(0.5),
+    };
+    let paced = Paced::new(&recorder, limits, Arc::new(recorder.clock.clone()));
+    let first = to("a@x.com");
+    assert!(paced.send(&first).await.is_ok());
+    // The next send to a@ must wait 2 s; its lease ends in 1 s.
+    let mut second = to("a@x.com");
+    second.lease_until = recorder.clock.now() + Duration::seconds(1);
+    assert_eq!(paced.send(&second).await, Err(SendError::Expired));
+    assert_eq!(
+        recorder.sends.lock().unwrap().len(),
+        1,
+        "nothing sent after the lease"
+    );
 }

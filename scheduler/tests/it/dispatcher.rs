@@ -197,6 +197,77 @@ async fn a_dispatcher_that_lost_its_lease_cannot_finish_the_delivery() {
     );
 }
 
+/// A messenger that stalls past the lease on its first send (the clock jumps 61 s, as
+/// for a process paused with SIGSTOP), then sends normally.
+#[derive(Clone)]
+struct Stalling {
+    inner: Scripted,
+    clock: rhythm_domain::clock::ManualClock,
+    stalled: Arc<Mutex<bool>>,
+}
+
+impl Messenger for Stalling {
+    async fn send(&self, message: &Outgoing) -> Result<Sent, SendError> {
+        let sent = self.inner.send(message).await;
+        let mut stalled = self.stalled.lock().unwrap();
+        if !*stalled {
+            *stalled = true;
+            self.clock.advance(Duration::seconds(61));
+        }
+        sent
+    }
+}
+
+#[tokio::test]
+async fn a_dispatcher_that_stalls_past_its_lease_does_not_send_what_it_had_queued() {
+    let db = with_pending().await;
+    let scripted = Scripted::default();
+    let stalling = Stalling {
+        inner: scripted.clone(),
+        clock: db.clock.clone(),
+        stalled: Arc::default(),
+    };
+    let settings = DispatchSettings {
+        owner: "stalled".to_owned(),
+        lease: StdDuration::from_secs(60),
+        batch: 10,
+        concurrency: 1,
+        max_attempts: 3,
+    };
+    let stalled = Dispatcher::new(
+        db.store.clone(),
+        stalling,
+        Arc::new(db.clock.clone()),
+        settings,
+    );
+    let step = stalled.run_due().await.unwrap();
+    assert_eq!((step.sent, step.lost), (1, 1), "{step:?}");
+    assert_eq!(
+        scripted.sends().len(),
+        1,
+        "the second was queued when the lease ran out"
+    );
+    // The one it left is anyone's again, and goes once.
+    let other = Scripted::default();
+    assert_eq!(
+        dispatcher(&db, other.clone(), "b")
+            .run_due()
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
+    let mut everyone = scripted.sends();
+    everyone.extend(other.sends());
+    everyone.sort();
+    assert_eq!(everyone, ["ana@x.com", "ben@x.com"]);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
+            .await,
+        2
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 3)]
 async fn dispatchers_racing_send_each_delivery_once() {
     let db = with_pending().await;

@@ -254,6 +254,7 @@ pub(crate) async fn lease_due(
                 step: row.step,
                 due_at: crate::convert::instant(row.due_at)?,
                 attempts: u32::try_from(row.attempts).unwrap_or_default(),
+                lease_until: until,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()
