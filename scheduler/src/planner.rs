@@ -276,13 +276,17 @@ fn record(step: PlannerStep) {
     metrics::counter!("rhythm_planner_lost_races_total").increment(step.lost_races as u64);
 }
 
+/// How often an idle planner looks again for what is due: a schedule changed by another
+/// process (the CLI, another replica) cannot wake it, so this bounds how late such a change
+/// is seen. The look is one indexed query.
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The planner loop over a store: steps until nothing is due, then sleeps until the next
-/// due time (at most `cap`) or until woken.
+/// due time (at most [`RECHECK`]) or until woken.
 pub struct Planner<S> {
     store: S,
     clock: Arc<dyn Clock>,
     batch: usize,
-    cap: std::time::Duration,
     wake: Arc<Notify>,
     planned: Option<Arc<Notify>>,
 }
@@ -294,7 +298,6 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
             store,
             clock,
             batch: batch.max(1),
-            cap: std::time::Duration::from_secs(60),
             wake: Arc::new(Notify::new()),
             planned: None,
         }
@@ -393,8 +396,8 @@ impl<S: Directory + Schedules + Outbox> Planner<S> {
             Ok(Some(next)) => (next - self.clock.now())
                 .to_std()
                 .unwrap_or_default()
-                .min(self.cap),
-            Ok(None) => self.cap,
+                .min(RECHECK),
+            Ok(None) => RECHECK,
             Err(_) => std::time::Duration::from_secs(5),
         }
     }

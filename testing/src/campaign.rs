@@ -198,9 +198,12 @@ impl Running {
     }
 
     /// SIGTERM, then waits for the process to exit; its exit code (`None`: killed by a
-    /// signal).
+    /// signal). A process that has exited already is not signalled: its own exit code is
+    /// returned.
     pub async fn terminate(mut self) -> Option<i32> {
-        self.signal("TERM");
+        if self.alive() {
+            self.signal("TERM");
+        }
         let mut child = self
             .child
             .take()

@@ -6,4 +6,5 @@
 
 mod crash;
 mod hostile;
+mod replicas;
 mod support;

@@ -54,30 +54,45 @@ impl Org {
     }
 
     /// Applies a one-off announcement to everyone at `in_` from now; the instant it fires.
-    /// On a loaded machine the time may have passed by the time the policy is applied (a
-    /// one-off in the past never fires): then it is applied again, later.
     pub(crate) async fn announce_in(&self, in_: Duration) -> Instant {
+        self.announce_series(&[in_]).await[0]
+    }
+
+    /// Applies one-off announcements to everyone, named `Campaign 1`, `Campaign 2`, … at
+    /// each of `offsets` from now; the instants they fire. On a loaded machine the first
+    /// time may have passed by the time the policy is applied (a one-off in the past never
+    /// fires): then they are applied again, later.
+    pub(crate) async fn announce_series(&self, offsets: &[Duration]) -> Vec<Instant> {
+        let zone: chrono_tz::Tz = self.zone.parse().unwrap();
         loop {
-            let fire_at = Instant::now() + in_;
-            let zone: chrono_tz::Tz = self.zone.parse().unwrap();
-            let at = (chrono::Utc::now() + chrono::Duration::from_std(in_).unwrap())
-                .with_timezone(&zone);
-            let policy = format!(
-                "[[schedule]]\nname = \"Campaign\"\nkind = \"announcement\"\nat = \"{}\"\n\
-                 audience = \"everyone\"\n\
-                 business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
-                at.format("%Y-%m-%dT%H:%M:%S")
-            );
+            let now = (Instant::now(), chrono::Utc::now());
+            let mut policy = String::new();
+            for (n, offset) in offsets.iter().enumerate() {
+                let at =
+                    (now.1 + chrono::Duration::from_std(*offset).unwrap()).with_timezone(&zone);
+                writeln!(
+                    policy,
+                    "[[schedule]]\nname = \"Campaign {}\"\nkind = \"announcement\"\n\
+                     at = \"{}\"\naudience = \"everyone\"\n\
+                     business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
+                    n + 1,
+                    at.format("%Y-%m-%dT%H:%M:%S")
+                )
+                .unwrap();
+            }
             let path = self.dir.path().join("policy.toml");
             std::fs::write(&path, policy).unwrap();
             self.launch()
                 .cli(&["schedule", "apply", "--file", path.to_str().unwrap()]);
+            let fires: Vec<Instant> = offsets.iter().map(|offset| now.0 + *offset).collect();
             let ahead = self
                 .db
                 .count("SELECT COUNT(*) FROM schedules WHERE paused = FALSE AND next_fire_at IS NOT NULL")
                 .await;
-            if ahead == 1 && Instant::now() < fire_at {
-                return fire_at;
+            if ahead == offsets.len() as i64
+                && fires.first().is_none_or(|first| Instant::now() < *first)
+            {
+                return fires;
             }
         }
     }
