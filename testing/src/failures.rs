@@ -159,6 +159,16 @@ pub(crate) async fn hold(duration: Duration, shutdown: &CancellationToken) {
     }
 }
 
+/// A dropped connection's answer: the connection is cut before a byte of the answer is
+/// sent (the body fails at once, so the server aborts the connection), like a proxy or a
+/// network that gives up. The call had no effect.
+pub(crate) fn dropped() -> Response {
+    let failed = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::other("the fake drops the connection"))
+    });
+    Response::new(axum::body::Body::from_stream(failed))
+}
+
 /// A timeout's answer: no answer for a minute, longer than any client waits (ending early
 /// when the fake shuts down), then a bare 504.
 pub(crate) async fn time_out(shutdown: &CancellationToken) -> Response {

@@ -4,6 +4,7 @@
 //! retryable (429 with its Retry-After, 5xx, a timeout), fatal for that delivery (the user or
 //! channel is gone, DMs are closed), or fatal for Slack altogether (the token was revoked).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -132,6 +133,10 @@ pub struct SlackApi {
     token: SlackApiToken,
     /// Set once Slack refuses the bot token: from then on no call is made.
     refused: Arc<std::sync::OnceLock<String>>,
+    /// Per method, until when Slack's last 429 said to wait. Callers pace themselves
+    /// already (see `rhythm_scheduler::pace`); this holds the calls that were on their way
+    /// when the 429 came, so that Retry-After is never broken.
+    held: Arc<std::sync::Mutex<HashMap<&'static str, tokio::time::Instant>>>,
 }
 
 impl std::fmt::Debug for SlackApi {
@@ -155,6 +160,7 @@ impl SlackApi {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.into()),
             refused: Arc::default(),
+            held: Arc::default(),
         }
     }
 
@@ -164,9 +170,10 @@ impl SlackApi {
         self.refused.get().map(String::as_str)
     }
 
-    /// Makes a call with the bot token, unless Slack has refused it: then nothing is sent
-    /// (a revoked token stays revoked, and every call would fail the same way).
-    async fn call<T, F>(&self, what: &str, call: F) -> Result<T, ApiError>
+    /// Makes a call (of method `what`) with the bot token, unless Slack has refused it:
+    /// then nothing is sent (a revoked token stays revoked, and every call would fail the
+    /// same way). A call of a method Slack answered 429 waits out its Retry-After first.
+    async fn call<T, F>(&self, what: &'static str, call: F) -> Result<T, ApiError>
     where
         F: std::future::Future<Output = ClientResult<T>>,
     {
@@ -175,7 +182,20 @@ impl SlackApi {
                 reason: reason.to_owned(),
             });
         }
+        let held = self.held().get(what).copied();
+        if let Some(until) = held {
+            tokio::time::sleep_until(until).await;
+        }
         let result = Self::timed(what, call).await;
+        if let Err(ApiError::Retryable {
+            after: Some(after), ..
+        }) = &result
+        {
+            let until = tokio::time::Instant::now() + *after;
+            let mut held = self.held();
+            let entry = held.entry(what).or_insert(until);
+            *entry = (*entry).max(until);
+        }
         if let Err(ApiError::Unauthorized { reason }) = &result
             && self.refused.set(reason.clone()).is_ok()
         {
@@ -186,6 +206,12 @@ impl SlackApi {
             );
         }
         result
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, tokio::time::Instant>> {
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// A call, given at most [`CALL_TIMEOUT`], its failure classified.

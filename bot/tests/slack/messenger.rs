@@ -89,3 +89,37 @@ async fn with_a_fifth_of_calls_throttled_or_failing_every_prompt_arrives_once() 
         .count();
     assert!(failed > 0, "the fake did fail some sends");
 }
+
+#[tokio::test]
+async fn a_call_made_after_a_429_waits_out_its_retry_after_and_other_methods_do_not() {
+    use rhythm_bot::slack::client::{ApiError, SlackApi};
+    use rhythm_domain::chat::Message;
+
+    let slack = FakeSlack::start().await;
+    slack.add_user(rhythm_testing::FakeUser::person(&uid(0), "p0@x.com", "P0"));
+    let api = SlackApi::new(&slack.api_url(), FakeSlack::BOT_TOKEN);
+    let channel = api.open_dm(&uid(0)).await.unwrap();
+    let hello = Message {
+        summary: "hello".into(),
+        blocks: Vec::new(),
+    };
+    slack.fail_next(
+        "chat.postMessage",
+        1,
+        Failure::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
+    let refused = api.post(&channel, &hello).await.unwrap_err();
+    assert!(
+        matches!(refused, ApiError::Retryable { after: Some(after), .. } if after.as_secs() == 1),
+        "{refused:?}"
+    );
+    let started = std::time::Instant::now();
+    assert!(api.whoami().await.is_ok(), "another method is not held");
+    assert!(started.elapsed() < std::time::Duration::from_millis(500));
+    api.post(&channel, &hello).await.unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    assert_eq!(slack.retry_after_violations(), 0);
+    assert_eq!(slack.messages_to(&uid(0)).len(), 1);
+}

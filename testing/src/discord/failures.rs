@@ -10,7 +10,7 @@ use super::FakeDiscord;
 use super::ratelimit::BucketHeaders;
 use super::rest::discord_json;
 use super::routes;
-use crate::failures::{Covered, time_out};
+use crate::failures::{Covered, dropped, time_out};
 
 /// How a call fails.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +30,8 @@ pub enum DiscordFailure {
     /// No answer for a minute: longer than any client timeout. Ends early when the fake
     /// is dropped, so it never holds up a test's shutdown.
     Timeout,
+    /// The connection is cut before any answer. The call had no effect.
+    Dropped,
     /// A JSON error `{"code": code, "message": message}` with this status.
     Code {
         /// The HTTP status, e.g. 403.
@@ -143,6 +145,7 @@ pub(crate) async fn respond(
         }
         DiscordFailure::Status(status) => status_response(*status),
         DiscordFailure::Timeout => time_out(&shutdown).await,
+        DiscordFailure::Dropped => return dropped(),
         DiscordFailure::Code {
             status,
             code,

@@ -81,8 +81,8 @@ async fn api(
             Outcome::Failure(DiscordFailure::RateLimited { .. }) => 429,
             Outcome::Failure(DiscordFailure::Status(status)) => *status,
             Outcome::Failure(DiscordFailure::Code { status, .. }) => *status,
-            // Never answered within any client's patience.
-            Outcome::Failure(DiscordFailure::Timeout) => 0,
+            // Never answered within any client's patience, or not at all.
+            Outcome::Failure(DiscordFailure::Timeout | DiscordFailure::Dropped) => 0,
         };
         if let Outcome::Failure(failure) = &outcome {
             call.failure = Some(failure.clone());

@@ -2,7 +2,7 @@
 //! scripted slowness: the next N calls of a method answered late. Slack's kinds of failure,
 //! its defaults and its answers, on the plan and queues in `crate::failures`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::FakeSlack;
 use super::web::slack_json;
-use crate::failures::{Covered, Plan, Queues, time_out};
+use crate::failures::{Covered, Plan, Queues, dropped, time_out};
 
 /// How a call fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,16 +28,26 @@ pub enum Failure {
     Timeout,
     /// HTTP 200 with `{"ok":false,"error":…}`, e.g. `Failure::Slack("channel_not_found")`.
     Slack(&'static str),
+    /// The connection is cut before any answer. The call had no effect.
+    Dropped,
 }
 
 /// Methods random failures leave alone unless named: without them no client gets going.
 const SPARED_FROM_RANDOM: [&str; 2] = ["apps.connections.open", "auth.test"];
 
-/// The failures and delays still to come, scripted per method.
+/// How long after a 429 calls of the same method may still arrive without breaking its
+/// Retry-After: they were on their way before the client could read it.
+const IN_FLIGHT: Duration = Duration::from_millis(250);
+
+/// The failures and delays still to come, scripted per method; and the Retry-After of the
+/// 429s answered, to count the calls that did not wait.
 #[derive(Debug, Default)]
 pub(crate) struct FailurePlan {
     plan: Plan<Failure>,
     delays: Queues<Duration>,
+    /// Per method, when its last 429 was answered and until when it said to wait.
+    held: std::collections::HashMap<String, (Instant, Instant)>,
+    violations: usize,
 }
 
 impl FailurePlan {
@@ -45,6 +55,22 @@ impl FailurePlan {
     /// roll of the seeded dice.
     pub(crate) fn take(&mut self, method: &str) -> Option<Failure> {
         self.plan.take(method)
+    }
+
+    /// Counts a call of `method` arriving `now` as a violation if a 429 on that method,
+    /// answered more than [`IN_FLIGHT`] ago, said to wait longer; and, if this call is
+    /// answered with `failure`, a 429, holds the method for its Retry-After.
+    pub(crate) fn on_call(&mut self, method: &str, now: Instant, failure: Option<Failure>) {
+        if let Some((answered, until)) = self.held.get(method)
+            && now >= *answered + IN_FLIGHT
+            && now < *until
+        {
+            self.violations += 1;
+        }
+        if let Some(Failure::RateLimited { retry_after_secs }) = failure {
+            let until = now + Duration::from_secs(retry_after_secs);
+            self.held.insert(method.to_owned(), (now, until));
+        }
     }
 
     /// How late the next call of `method` is answered, if it is scripted to be.
@@ -96,9 +122,18 @@ impl FakeSlack {
         self.state().failures.delays.push(method, n, delay);
     }
 
-    /// No more scripted or random failures, nor delays.
+    /// No more scripted or random failures, nor delays (the Retry-After violations
+    /// counted so far stay).
     pub fn stop_failing(&self) {
-        self.state().failures = FailurePlan::default();
+        let failures = &mut self.state().failures;
+        failures.plan = Plan::default();
+        failures.delays = Queues::default();
+    }
+
+    /// Calls that arrived while a 429 on their method still said to wait (beyond those
+    /// already on their way when it was answered).
+    pub fn retry_after_violations(&self) -> usize {
+        self.state().failures.violations
     }
 }
 
@@ -121,6 +156,7 @@ pub(crate) async fn respond(failure: Failure, shutdown: CancellationToken) -> Re
             slack_json(status, &json!({"ok": false, "error": "internal_error"}))
         }
         Failure::Timeout => time_out(&shutdown).await,
+        Failure::Dropped => dropped(),
         Failure::Slack(error) => slack_json(StatusCode::OK, &json!({"ok": false, "error": error})),
     }
 }

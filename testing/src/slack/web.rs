@@ -54,6 +54,13 @@ async fn api(
         };
         let delay = state.failures.take_delay(&method);
         let (params, outcome, answer) = handle(state, shared.addr, &method, &request);
+        let injected = match &outcome {
+            CallOutcome::Injected(failure) => Some(*failure),
+            _ => None,
+        };
+        state
+            .failures
+            .on_call(&method, std::time::Instant::now(), injected);
         let params = Value::Object(params);
         state.calls.push(RecordedCall {
             method: method.clone(),

@@ -272,3 +272,28 @@ async fn random_failures_mix_429s_and_5xx_the_same_way_for_a_seed() {
     );
     assert_eq!(stored, count(200));
 }
+
+#[tokio::test]
+async fn a_dropped_connection_is_an_error_and_sends_nothing() {
+    let fake = fake_with_people().await;
+    fake.fail_next(SEND, 1, DiscordFailure::Dropped);
+
+    let error = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v10/channels/{}/messages",
+            fake.api_url(),
+            dm_channel_id(ANA)
+        ))
+        .header("Authorization", format!("Bot {}", FakeDiscord::BOT_TOKEN))
+        .json(&json!({"content": "hi"}))
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status);
+
+    assert!(error.is_err(), "{error:?}");
+    assert_eq!(
+        fake.calls(SEND)[0].failure.clone(),
+        Some(DiscordFailure::Dropped)
+    );
+    assert!(fake.messages_to(ANA).is_empty());
+}

@@ -196,3 +196,49 @@ async fn a_delayed_call_is_recorded_at_once_and_answered_late() {
     assert_eq!(recorded, 1, "the call is recorded before it is answered");
     assert_eq!(fake.messages_to("U1").len(), 1);
 }
+
+#[tokio::test]
+async fn a_dropped_connection_is_an_error_and_posts_nothing() {
+    let fake = fake_with_ana().await;
+    fake.fail_next("chat.postMessage", 1, Failure::Dropped);
+    let client = client(&fake);
+    let token = bot_token();
+
+    let error = client
+        .open_session(&token)
+        .chat_post_message(&hello_to("U1"))
+        .await
+        .unwrap_err();
+
+    assert!(
+        !matches!(error, SlackClientError::ApiError(_)),
+        "no answer at all, not an API error: {error:?}"
+    );
+    assert!(fake.messages_to("U1").is_empty());
+    assert_eq!(
+        fake.calls_with_outcome("chat.postMessage")[0].outcome,
+        CallOutcome::Injected(Failure::Dropped)
+    );
+}
+
+#[tokio::test]
+async fn a_call_that_does_not_wait_out_a_retry_after_is_counted() {
+    let fake = fake_with_ana().await;
+    fake.fail_next(
+        "chat.postMessage",
+        1,
+        Failure::RateLimited {
+            retry_after_secs: 2,
+        },
+    );
+    let client = client(&fake);
+    let token = bot_token();
+    let session = client.open_session(&token);
+    assert!(session.chat_post_message(&hello_to("U1")).await.is_err());
+    // Another method is not held.
+    let _ = session.auth_test().await;
+    assert_eq!(fake.retry_after_violations(), 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = session.chat_post_message(&hello_to("U1")).await;
+    assert_eq!(fake.retry_after_violations(), 1, "sent within the 2 s");
+}
