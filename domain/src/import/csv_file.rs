@@ -165,7 +165,8 @@ impl Cells<'_> {
 ///
 /// The csv crate's own line count lags by one after a CRLF line end (it counts the `\n` as
 /// the start of the next record), and spreadsheets write CRLF, so lines are counted here
-/// from the byte where each record starts.
+/// from the byte where each record starts. A line ends where csv ends a record: at `\n`,
+/// `\r\n`, or a `\r` alone (classic Mac line ends, which Excel for Mac still offers).
 struct LineCounter<'a> {
     data: &'a [u8],
     offset: usize,
@@ -186,15 +187,23 @@ impl LineCounter<'_> {
             start += 1;
         }
         if start > self.offset {
-            let newlines = self.data[self.offset..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.line += newlines as u64;
+            self.line += line_ends(self.data, self.offset, start) as u64;
             self.offset = start;
         }
         self.line
     }
+}
+
+/// How many lines end in `data[from..to]`: one at each `\n`, and one at each `\r` that no
+/// `\n` follows.
+fn line_ends(data: &[u8], from: usize, to: usize) -> usize {
+    (from..to)
+        .filter(|&at| match data[at] {
+            b'\n' => true,
+            b'\r' => data.get(at + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count()
 }
 
 /// An import file as read: the rows, and the problems of their cells.

@@ -169,6 +169,23 @@ fn quoted_cells_bom_crlf_and_any_column_order_are_read() {
 }
 
 #[test]
+fn lines_ended_by_a_carriage_return_alone_are_counted_like_any_other() {
+    // Found by the csv_rows fuzz target (fuzz/): every problem in such a file said line 1.
+    assert_eq!(
+        problems_in("email,name\ra@x.o,"),
+        ["line 2: name: this cell is required"]
+    );
+    let mixed = "email,name\rana@example.com,Ana\r\rben@example.com,\r\ncarl@example.com,\n";
+    assert_eq!(
+        problems_in(mixed),
+        [
+            "line 4: name: this cell is required",
+            "line 5: name: this cell is required",
+        ]
+    );
+}
+
+#[test]
 fn a_duplicate_email_is_refused_naming_the_first_line() {
     assert_eq!(
         problems_in(

@@ -29,6 +29,16 @@ impl CronSpec {
                 input.trim()
             )));
         }
+        // croner reads a field of commas alone as a list of nothing: a schedule that never
+        // fires, which the scheduler finds out only after searching up to the year 5000.
+        if let Some(field) = text
+            .split(' ')
+            .find(|field| field.split(',').all(str::is_empty))
+        {
+            return Err(Invalid::new(format!(
+                "`{text}` is not a valid cron expression: the field `{field}` names no value"
+            )));
+        }
         let parser = CronParser::builder()
             .seconds(Seconds::Disallowed)
             .year(Year::Disallowed)
@@ -112,5 +122,27 @@ mod tests {
         let error = CronSpec::parse("61 9 * * MON").unwrap_err().0;
         assert!(error.contains("is not a valid cron expression"), "{error}");
         assert!(CronSpec::parse("0 9 * * FUNDAY").is_err());
+    }
+
+    #[test]
+    fn a_field_of_commas_alone_is_refused() {
+        // Found by the schedule fuzz target (fuzz/): croner read `,,` as a list of nothing, so
+        // the schedule was accepted, never fired, and each next fire took half a second to
+        // not find.
+        for text in [
+            ",, 1 * * *",
+            ", 1 * * *",
+            "0 ,, * * *",
+            "0 0 , * *",
+            "0 0 * , *",
+            "0 0 * * ,",
+        ] {
+            let error = CronSpec::parse(text).unwrap_err().0;
+            assert!(error.contains("names no value"), "{text}: {error}");
+        }
+        assert_eq!(
+            CronSpec::parse("0,30 9 * * *").unwrap().as_str(),
+            "0,30 9 * * *"
+        );
     }
 }

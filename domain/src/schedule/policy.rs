@@ -165,7 +165,11 @@ impl Schedule {
                 escalate_after: self.follow_up.escalate_after.map(|d| d.to_string()),
                 escalate_hr_after: self.follow_up.escalate_hr_after.map(|d| d.to_string()),
             }),
-            deadline_offsets: (!self.deadline_offsets.is_empty()).then(|| {
+            // A deadline's are written even when there are none: left out, they would read
+            // back as the default reminders.
+            deadline_offsets: (self.kind == ScheduleKind::AppraisalDeadline
+                || !self.deadline_offsets.is_empty())
+            .then(|| {
                 self.deadline_offsets
                     .iter()
                     .map(ToString::to_string)

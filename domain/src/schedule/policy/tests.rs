@@ -172,6 +172,19 @@ fn a_schedule_survives_the_round_trip_through_its_document() {
     }
 }
 
+#[test]
+fn a_deadline_without_reminders_keeps_none_through_its_document() {
+    // Found by the schedule fuzz target's round-trip check (fuzz/): the store keeps a
+    // schedule as its document, and `deadline_offsets = []` came back as the three defaults.
+    let text = "[[schedule]]\nname = \"Review\"\nkind = \"appraisal_deadline\"\n\
+                at = \"2026-12-15T17:00:00\"\naudience = \"everyone\"\ndeadline_offsets = []\n";
+    let schedule = Policy::parse(text).unwrap().schedules.remove(0);
+    assert!(schedule.deadline_offsets.is_empty());
+    let json = serde_json::to_string(&schedule.to_doc()).unwrap();
+    let back: ScheduleDoc = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.read(&HashSet::new()).unwrap(), schedule, "{json}");
+}
+
 const TEMPLATE: &str = "[[checkin_template]]\nname = \"retro\"\nvisibility = \"manager\"\ncloses = \"12:30\"\n\
     [[checkin_template.questions]]\nid = \"mood\"\nprompt = \"How did it go?\"\nkind = \"scale\"\nlabels = [\"1\", \"2\", \"3\", \"4\", \"5\"]\n\
     [[checkin_template.questions]]\nid = \"keep\"\nprompt = \"What should we keep?\"\n\
