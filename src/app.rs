@@ -339,6 +339,7 @@ impl App {
             Arc::clone(&clock),
             DispatchSettings {
                 lease: self.scheduler.lease.as_std(),
+                retry_backoff: self.scheduler.retry_backoff.as_std(),
                 batch: self.scheduler.dispatch_batch,
                 concurrency: self.scheduler.dispatch_concurrency,
                 ..DispatchSettings::default()

@@ -182,6 +182,9 @@ pub struct SchedulerSettings {
     /// How long a dispatcher owns a leased delivery; one silent for longer loses it to
     /// another (a crashed process's deliveries are resent after this).
     pub lease: HumanDuration,
+    /// The wait before a failed send's first retry; it doubles with each attempt, up to an
+    /// hour, and a platform's Retry-After is waited out if longer.
+    pub retry_backoff: HumanDuration,
     /// How long sent deliveries are kept before the nightly purge (dead letters stay).
     pub retention: HumanDuration,
 }
@@ -193,6 +196,7 @@ impl Default for SchedulerSettings {
             dispatch_batch: 100,
             dispatch_concurrency: 16,
             lease: HumanDuration::from(std::time::Duration::from_secs(60)),
+            retry_backoff: HumanDuration::from(std::time::Duration::from_secs(10)),
             retention: HumanDuration::from(std::time::Duration::from_secs(90 * 86_400)),
         }
     }
@@ -392,6 +396,13 @@ impl Settings {
                 "`scheduler.lease`: must be at least 1s".to_owned(),
             ));
         }
+        if !(std::time::Duration::from_secs(1)..=std::time::Duration::from_secs(3_600))
+            .contains(&self.scheduler.retry_backoff.as_std())
+        {
+            return Err(ConfigError::Invalid(
+                "`scheduler.retry_backoff`: must be between 1s and 1h".to_owned(),
+            ));
+        }
         for (key, rate) in [
             (
                 "slack.messages_per_second_per_channel",
@@ -531,7 +542,29 @@ fn walk(
     }
 }
 
-/// Whether a URL carries a password (`scheme://user:password@host`).
+/// Whether a URL carries a password (`scheme://user:password@host`, or a `password` or
+/// `sslpassword` parameter, which Postgres URLs take too).
 fn has_password(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|url| url.password().is_some())
+    Url::parse(url).is_ok_and(|url| {
+        url.password().is_some()
+            || url.query_pairs().any(|(key, _)| {
+                key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword")
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_with_a_password_parameter_holds_a_secret() {
+        assert!(has_password("postgres://rhythm:s3cret@db/rhythm"));
+        assert!(has_password("postgres://rhythm@db/rhythm?password=s3cret"));
+        assert!(has_password(
+            "postgres://rhythm@db/rhythm?sslmode=require&sslpassword=s3cret"
+        ));
+        assert!(!has_password("postgres://rhythm@db/rhythm?sslmode=require"));
+        assert!(!has_password("sqlite://rhythm.db"));
+    }
 }

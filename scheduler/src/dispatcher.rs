@@ -61,6 +61,8 @@ pub struct DispatchSettings {
     pub concurrency: usize,
     /// Attempts before a retryable failure becomes a dead letter.
     pub max_attempts: u32,
+    /// The wait before the first retry; it doubles per attempt, up to an hour.
+    pub retry_backoff: Duration,
 }
 
 impl Default for DispatchSettings {
@@ -71,6 +73,7 @@ impl Default for DispatchSettings {
             batch: 100,
             concurrency: 16,
             max_attempts: 10,
+            retry_backoff: Duration::from_secs(10),
         }
     }
 }
@@ -192,7 +195,8 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
                 }
             }
             Err(SendError::Retryable { after, reason }) => {
-                let wait = backoff(message.attempts, message.id.0).max(after.unwrap_or_default());
+                let wait = backoff(self.settings.retry_backoff, message.attempts, message.id.0)
+                    .max(after.unwrap_or_default());
                 Finish::Retry {
                     at: self.clock.now() + chrono::Duration::from_std(wait).unwrap_or_default(),
                     error: reason,
@@ -280,13 +284,17 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
     }
 }
 
-/// Exponential backoff from 10 s, doubling per attempt up to an hour, with ±20% jitter
-/// spread by delivery so that a burst of failures does not retry in lockstep.
-fn backoff(attempts: u32, spread: i64) -> Duration {
-    let base = 10u64.saturating_mul(1u64 << attempts.min(9)).min(3_600);
+/// Exponential backoff from `first` (10 s by default), doubling per attempt up to an hour,
+/// with ±20% jitter spread by delivery so that a burst of failures does not retry in
+/// lockstep.
+fn backoff(first: Duration, attempts: u32, spread: i64) -> Duration {
+    let first = u64::try_from(first.as_millis()).unwrap_or(u64::MAX);
+    let base = first
+        .saturating_mul(1u64 << attempts.min(12))
+        .min(3_600_000);
     // A cheap, deterministic spread in [-20%, +20%].
     let jitter = (spread.unsigned_abs().wrapping_mul(2_654_435_761) % 41) as i64 - 20;
-    let millis = (base as i64 * 1_000) * (100 + jitter) / 100;
+    let millis = (base as i64) * (100 + jitter) / 100;
     Duration::from_millis(u64::try_from(millis).unwrap_or(0))
 }
 
@@ -311,17 +319,23 @@ mod tests {
     #[test]
     fn backoff_doubles_up_to_an_hour_with_bounded_jitter() {
         for attempts in 0..15 {
-            let base = (10u64 << attempts.min(9)).min(3_600) as f64;
+            let base = (10u64 << attempts.min(12)).min(3_600) as f64;
             for spread in 0..50 {
-                let wait = backoff(attempts, spread).as_secs_f64();
+                let wait = backoff(Duration::from_secs(10), attempts, spread).as_secs_f64();
                 assert!(
                     wait >= base * 0.8 && wait <= base * 1.2,
                     "{attempts}/{spread}: {wait}"
                 );
             }
         }
-        let spreads: std::collections::HashSet<u128> =
-            (0..50).map(|s| backoff(3, s).as_millis()).collect();
+        let spreads: std::collections::HashSet<u128> = (0..50)
+            .map(|s| backoff(Duration::from_secs(10), 3, s).as_millis())
+            .collect();
         assert!(spreads.len() > 10, "retries are spread out");
+        let quick = backoff(Duration::from_secs(1), 2, 0).as_secs_f64();
+        assert!(
+            (3.2..=4.8).contains(&quick),
+            "from a shorter first wait: {quick}"
+        );
     }
 }

@@ -64,18 +64,55 @@ impl BackendKind {
     }
 }
 
-/// The URL without its password, for messages and logs.
+/// Query parameters that carry a password: `password` (sqlx reads it, as libpq does) and
+/// libpq's `sslpassword`.
+const PASSWORD_PARAMETERS: [&str; 2] = ["password", "sslpassword"];
+
+/// The URL without its password, for messages and logs: the one in the userinfo
+/// (`postgres://user:***@host`) and any `password=` parameter (`?password=***`).
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+    let Some(scheme) = url.find("://") else {
+        return url.to_owned();
+    };
+    let (head, rest) = url.split_at(scheme + 3);
+    // The userinfo ends at the last `@`, unless a query comes before it: then that `@` is
+    // the query's (`?user=ana@example.com`), or, if what lies between has no `=`, the
+    // password's (`user:pa?ss@host`: not a valid URL, but no less a password).
+    let last = rest.rfind('@');
+    let at = match rest.find('?') {
+        Some(query) => match last {
+            Some(at) if at > query && !rest[query..at].contains('=') => Some(at),
+            _ => rest[..query].rfind('@'),
+        },
+        None => last,
+    };
+    let (userinfo, rest) = match at {
+        Some(at) => rest.split_at(at),
+        None => ("", rest),
+    };
+    let userinfo = match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => userinfo.to_owned(),
+    };
+    let rest = match rest.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", redact_query(query)),
+        None => rest.to_owned(),
+    };
+    format!("{head}{userinfo}{rest}")
+}
+
+/// `query` with the values of [`PASSWORD_PARAMETERS`] replaced by `***`.
+fn redact_query(query: &str) -> String {
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if PASSWORD_PARAMETERS.contains(&key.to_ascii_lowercase().as_str()) => {
+                format!("{key}=***")
             }
-        }
-        _ => url.to_owned(),
-    }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    pairs.join("&")
 }
 
 /// The file a `sqlite://` URL names, if that file does not exist (in-memory databases and
@@ -197,6 +234,27 @@ mod tests {
             "postgres://postgres@127.0.0.1/test"
         );
         assert_eq!(redact("sqlite://rhythm.db"), "sqlite://rhythm.db");
+    }
+
+    #[test]
+    fn a_password_parameter_never_appears_in_a_redacted_url() {
+        assert_eq!(
+            redact("postgres://rhythm@db/rhythm?sslmode=require&password=s3cret"),
+            "postgres://rhythm@db/rhythm?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact("postgres://rhythm:first@db/rhythm?PASSWORD=second&sslpassword=third"),
+            "postgres://rhythm:***@db/rhythm?PASSWORD=***&sslpassword=***"
+        );
+        // An `@` in the query is not the end of the userinfo, nor one in the password.
+        assert_eq!(
+            redact("postgres://db/rhythm?user=ana@example.com&password=p@ss"),
+            "postgres://db/rhythm?user=ana@example.com&password=***"
+        );
+        assert_eq!(
+            redact("postgres://rhythm:p@ss?word@db/rhythm"),
+            "postgres://rhythm:***@db/rhythm"
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! long one (its figures are in `docs/RELIABILITY.md`).
 
 mod crash;
+mod faults;
 mod hostile;
 mod replicas;
+mod secrets;
 mod support;

@@ -1,5 +1,5 @@
-//! A scratch organisation for a campaign: people on the fake Slack, a database, and how to
-//! start `rhythm run` against both.
+//! A scratch organisation for a campaign: people on the fake Slack (or the fake Discord), a
+//! database, and how to start `rhythm run` against them.
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rhythm_testing::TestDb;
 use rhythm_testing::campaign::Launch;
 use rhythm_testing::slack::{FakeSlack, FakeUser};
+use rhythm_testing::{FakeDiscord, FakeDiscordUser};
 use tempfile::TempDir;
 
 /// A Slack member id for person `n`.
@@ -14,31 +15,65 @@ pub(crate) fn uid(n: usize) -> String {
     format!("U{n:08}")
 }
 
-/// A database, a scratch directory, the fake Slack, and people on it (imported).
+/// A Discord user id (a snowflake) for person `n`.
+pub(crate) fn snowflake(n: usize) -> String {
+    (80_351_110_224_678_912 + n).to_string()
+}
+
+/// A database, a scratch directory, the fake Slack (or the fake Discord), and people on it
+/// (imported).
 pub(crate) struct Org {
     pub(crate) db: TestDb,
     pub(crate) dir: TempDir,
     pub(crate) slack: FakeSlack,
+    /// For an organisation on Discord ([`Org::on_discord`]): then Slack is not connected.
+    pub(crate) discord: Option<FakeDiscord>,
     /// Everyone's zone: one where it is about noon now, far from quiet hours.
     pub(crate) zone: String,
 }
 
 impl Org {
+    /// `people` people on the fake Slack: `p{n}@example.com`, member [`uid`]`(n)`.
     pub(crate) async fn new(people: usize) -> Self {
+        Self::start(people, None).await
+    }
+
+    /// `people` people on the fake Discord: `p{n}@example.com`, user [`snowflake`]`(n)`.
+    pub(crate) async fn on_discord(people: usize) -> Self {
+        Self::start(people, Some(FakeDiscord::start().await)).await
+    }
+
+    async fn start(people: usize, discord: Option<FakeDiscord>) -> Self {
         let db = TestDb::new().await;
         let dir = tempfile::tempdir().expect("a scratch directory");
         let slack = FakeSlack::start().await;
         let zone = zone_at_noon();
-        let mut csv = String::from("email,name,timezone,slack_user_id\n");
+        let column = if discord.is_some() {
+            "discord_user_id"
+        } else {
+            "slack_user_id"
+        };
+        let mut csv = format!("email,name,timezone,{column}\n");
         for n in 0..people {
             let email = format!("p{n}@example.com");
-            slack.add_user(FakeUser::person(&uid(n), &email, &format!("Person {n}")));
-            writeln!(csv, "{email},Person {n},{zone},{}", uid(n)).unwrap();
+            let name = format!("Person {n}");
+            let account = match &discord {
+                Some(discord) => {
+                    discord.add_user(FakeDiscordUser::new(&snowflake(n), &format!("p{n}"), &name));
+                    snowflake(n)
+                }
+                None => {
+                    slack.add_user(FakeUser::person(&uid(n), &email, &name));
+                    uid(n)
+                }
+            };
+            writeln!(csv, "{email},{name},{zone},{account}").unwrap();
         }
         let org = Self {
             db,
             dir,
             slack,
+            discord,
             zone,
         };
         let path = org.dir.path().join("people.csv");
@@ -48,9 +83,13 @@ impl Org {
         org
     }
 
-    /// `rhythm run` on this organisation's database and Slack.
+    /// `rhythm run` on this organisation's database and Slack (or Discord).
     pub(crate) fn launch(&self) -> Launch {
-        Launch::new(env!("CARGO_BIN_EXE_rhythm"), self.dir.path(), &self.db.url).slack(&self.slack)
+        let launch = Launch::new(env!("CARGO_BIN_EXE_rhythm"), self.dir.path(), &self.db.url);
+        match &self.discord {
+            Some(discord) => launch.discord(discord),
+            None => launch.slack(&self.slack),
+        }
     }
 
     /// Applies a one-off announcement to everyone at `in_` from now; the instant it fires.

@@ -20,6 +20,11 @@ use tokio::time::Instant;
 
 /// How long one call may take.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long opening a DM may take: Discord answers it in milliseconds, and the opens wait
+/// for each other (see [`DiscordApi::open_dm`]), so one that hangs must not hold the rest
+/// for long.
+const DM_OPEN_TIMEOUT: Duration = Duration::from_secs(3);
 /// A call to a bucket that resets sooner than this waits for it; later, it is retried later.
 const MAX_BUCKET_WAIT: Duration = Duration::from_secs(5);
 /// How long to hold off after Discord says DMs are being opened too fast (40003), which
@@ -149,12 +154,21 @@ impl DiscordApi {
 
     /// Opens (or finds) the DM channel with `user`; its id. One at a time: Discord limits
     /// how fast DMs are opened (40003), and a 429 on opening closes that route for everyone.
+    /// As every first message to someone waits its turn here, an open that gets no answer
+    /// gives up after [`DM_OPEN_TIMEOUT`] rather than the usual [`CALL_TIMEOUT`].
     pub async fn open_dm(&self, user: &str) -> Result<String, ApiError> {
         let _turn = self.limits.opening.lock().await;
         let body = json!({ "recipient_id": user });
-        let channel = self
-            .call(Route::UserMeDmChannels, LightMethod::Post, Some(&body))
-            .await?;
+        let opening = self.call(Route::UserMeDmChannels, LightMethod::Post, Some(&body));
+        let channel = tokio::time::timeout(DM_OPEN_TIMEOUT, opening)
+            .await
+            .map_err(|_| ApiError::Retryable {
+                after: None,
+                reason: format!(
+                    "opening the DM timed out after {} s",
+                    DM_OPEN_TIMEOUT.as_secs()
+                ),
+            })??;
         id_of(&channel, "a DM channel")
     }
 
@@ -274,7 +288,7 @@ impl DiscordApi {
             .map_err(|error| fatal(0, format!("building the request: {error}")))?;
         let response = request.send().await.map_err(|error| ApiError::Retryable {
             after: None,
-            reason: format!("Discord did not answer: {error}"),
+            reason: format!("Discord did not answer: {}", unanswered(error)),
         })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -408,6 +422,21 @@ fn seconds(value: f64) -> Duration {
     Duration::try_from_secs_f64(value.max(0.0)).unwrap_or(Duration::from_secs(1))
 }
 
+/// Why a request got no answer, without its URL: an interaction's URL holds its token
+/// (`/interactions/{id}/{token}/callback`, `/webhooks/{application}/{token}`), which lets
+/// whoever reads it answer as the bot. The causes say what happened (refused, timed out…).
+fn unanswered(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut reason = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(error) = cause {
+        reason.push_str(": ");
+        reason.push_str(&error.to_string());
+        cause = error.source();
+    }
+    reason
+}
+
 fn fatal(code: u64, reason: String) -> ApiError {
     ApiError::Fatal { code, reason }
 }
@@ -503,6 +532,25 @@ mod tests {
             classify(502, &headers(&[]), "<html>bad gateway</html>"),
             ApiError::Retryable { after: None, .. }
         ));
+    }
+
+    #[tokio::test]
+    async fn a_call_that_gets_no_answer_does_not_name_its_token() {
+        // Nothing listens on port 1: the callback is refused before any answer.
+        let api = DiscordApi::new("http://127.0.0.1:1", "bot-token", "1234567890").unwrap();
+        let token = "aW50ZXJhY3Rpb246c2VjcmV0LWludGVyYWN0aW9uLXRva2Vu";
+        let Err(ApiError::Retryable { reason, .. }) =
+            api.respond("1234567890", token, &json!({"type": 1})).await
+        else {
+            panic!("a refused connection is retryable");
+        };
+        assert!(reason.starts_with("Discord did not answer: "), "{reason}");
+        assert!(!reason.contains(token), "{reason}");
+        assert!(!reason.contains("/interactions/"), "{reason}");
+        let Err(ApiError::Retryable { reason, .. }) = api.follow_up(token, &json!({})).await else {
+            panic!("a refused connection is retryable");
+        };
+        assert!(!reason.contains(token), "{reason}");
     }
 
     #[test]

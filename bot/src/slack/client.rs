@@ -116,6 +116,20 @@ pub fn classify(error: &SlackClientError) -> ApiError {
                 reason: format!("HTTP {}", http.status_code),
             }
         }
+        // Its text quotes the whole answer, and Slack's answer to a post holds the message
+        // (check-in answers, a digest's blockers); serde's part may quote a value of it too.
+        SlackClientError::ProtocolError(protocol) => {
+            let json = &protocol.json_error;
+            ApiError::Retryable {
+                after: None,
+                reason: format!(
+                    "Slack's answer could not be read ({:?} error at line {}, column {})",
+                    json.classify(),
+                    json.line(),
+                    json.column()
+                ),
+            }
+        }
         other => ApiError::Retryable {
             after: None,
             reason: other.to_string(),
@@ -447,6 +461,22 @@ mod tests {
                 SendError::Retryable { .. }
             ));
         }
+    }
+
+    #[test]
+    fn an_answer_that_cannot_be_read_is_not_quoted() {
+        let body = r#"{"ok": true, "ts": 17, "message": {"text": "ANSWER-CANARY-7f3a"}}"#;
+        let json = serde_json::from_str::<SlackApiChatPostMessageResponse>(body).unwrap_err();
+        let error = slack_morphism::errors::map_serde_error(json, Some(body));
+        assert!(error.to_string().contains("ANSWER-CANARY-7f3a"), "{error}");
+        let ApiError::Retryable { reason, .. } = classify(&error) else {
+            panic!("an unreadable answer is retried");
+        };
+        assert!(
+            reason.starts_with("Slack's answer could not be read"),
+            "{reason}"
+        );
+        assert!(!reason.contains("ANSWER-CANARY-7f3a"), "{reason}");
     }
 
     #[test]

@@ -143,3 +143,36 @@ async fn a_thousand_dms_with_closed_dms_and_429s_each_arrive_once() {
         "no closed DM is tried within the day"
     );
 }
+
+#[tokio::test]
+async fn a_dm_open_that_gets_no_answer_gives_up_soon_and_holds_the_next_one_no_longer() {
+    let discord = FakeDiscord::start().await;
+    for n in 0..2 {
+        discord.add_user(rhythm_testing::FakeDiscordUser::new(
+            &did(n),
+            &format!("p{n}"),
+            &format!("Person {n}"),
+        ));
+    }
+    discord.fail_next("POST /users/@me/channels", 1, DiscordFailure::Timeout);
+    let api = crate::support::api(&discord);
+    let (first, second) = (did(0), did(1));
+    let started = std::time::Instant::now();
+    let (hung, next) = tokio::join!(api.open_dm(&first), async {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        api.open_dm(&second).await
+    });
+    assert!(
+        matches!(
+            hung,
+            Err(rhythm_bot::discord::client::ApiError::Retryable { .. })
+        ),
+        "{hung:?}"
+    );
+    assert!(next.is_ok(), "{next:?}");
+    let waited = started.elapsed();
+    assert!(
+        waited < std::time::Duration::from_secs(5),
+        "the open after a hung one waited {waited:?}, not the 10 s call timeout"
+    );
+}

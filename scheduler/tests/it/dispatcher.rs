@@ -76,6 +76,7 @@ fn dispatcher(db: &TestDb, messenger: Scripted, owner: &str) -> Dispatcher<Store
         batch: 10,
         concurrency: 4,
         max_attempts: 3,
+        retry_backoff: StdDuration::from_secs(10),
     };
     Dispatcher::new(
         db.store.clone(),
@@ -233,6 +234,7 @@ async fn a_dispatcher_that_stalls_past_its_lease_does_not_send_what_it_had_queue
         batch: 10,
         concurrency: 1,
         max_attempts: 3,
+        retry_backoff: StdDuration::from_secs(10),
     };
     let stalled = Dispatcher::new(
         db.store.clone(),

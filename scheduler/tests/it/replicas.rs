@@ -61,6 +61,7 @@ async fn three_replicas_through_a_day_fire_everything_once() {
                 batch: 5,
                 concurrency: 2,
                 max_attempts: 10,
+                retry_backoff: StdDuration::from_secs(10),
             };
             Arc::new(Dispatcher::new(
                 db.store.clone(),
