@@ -5,7 +5,8 @@
 //! - [`FakeSlack`] ([`slack`]): Slack's Web API and Socket Mode on 127.0.0.1, recording
 //!   every call.
 //! - [`campaign`]: the real `rhythm run` as a child process against the fakes, to kill,
-//!   pause and restart.
+//!   pause and restart; [`outage`]: a proxy that takes its database away and brings it
+//!   back.
 //! - [`FakeDiscord`] ([`discord`]): Discord's REST API under `/api/v10`, its gateway and
 //!   signed HTTP interactions on 127.0.0.1, recording every call and checking request bodies
 //!   against Discord's OpenAPI spec.
@@ -14,6 +15,7 @@ pub mod campaign;
 mod database;
 pub mod discord;
 mod failures;
+pub mod outage;
 mod schedule;
 mod serve;
 pub mod slack;

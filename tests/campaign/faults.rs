@@ -20,7 +20,7 @@ use rhythm_testing::discord::payloads;
 use rhythm_testing::slack::payloads::slash_command;
 use rhythm_testing::slack::{CallOutcome, Failure, FakeSlack};
 
-use crate::support::{Org, snowflake, uid, wait_until};
+use crate::support::{Org, snowflake, uid, wait_until, zone_for};
 
 /// The share of calls that fail.
 const FAILING: f64 = 0.2;
@@ -28,11 +28,6 @@ const FAILING: f64 = 0.2;
 /// The first retry's wait (doubling after): short, so that a recipient unlucky three
 /// times in a row does not hold the campaign for a minute and more.
 const RETRY_BACKOFF: &str = "1s";
-
-/// The zone command `n` sets: never the one its author has.
-fn zone(n: usize) -> &'static str {
-    ["Europe/Berlin", "Asia/Tokyo", "America/Chicago"][n % 3]
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slack_faults_and_socket_reconnects_lose_and_repeat_nothing() {
@@ -171,7 +166,7 @@ async fn discord_faults_and_gateway_reconnects_lose_and_repeat_nothing() {
         let command = payloads::slash_command(
             &snowflake(n),
             "rhythm",
-            Some(("timezone", &[("zone", zone(n))])),
+            Some(("timezone", &[("zone", zone_for(n).as_str())])),
         );
         interactions.push(discord.dispatch_interaction(command));
     }
@@ -197,7 +192,7 @@ async fn discord_faults_and_gateway_reconnects_lose_and_repeat_nothing() {
     let late = payloads::slash_command(
         &snowflake(commands),
         "rhythm",
-        Some(("timezone", &[("zone", zone(commands))])),
+        Some(("timezone", &[("zone", zone_for(commands).as_str())])),
     );
     interactions.push(discord.dispatch_interaction(late));
     wait_until(
@@ -263,7 +258,7 @@ async fn deliver(slack: &FakeSlack, n: usize) -> usize {
     let command = slash_command(
         &uid(n),
         "/rhythm",
-        &format!("timezone {}", zone(n)),
+        &format!("timezone {}", zone_for(n)),
         &format!("trigger-{n}"),
     );
     for attempt in 0..50 {

@@ -98,7 +98,8 @@ impl Org {
     }
 
     /// Applies one-off announcements to everyone, named `Campaign 1`, `Campaign 2`, … at
-    /// each of `offsets` from now; the instants they fire. On a loaded machine the first
+    /// each of `offsets` from now, in the organisation's zone (so at the same instant for
+    /// everyone, whatever zone a command gives them meanwhile); the instants they fire. On a loaded machine the first
     /// time may have passed by the time the policy is applied (a one-off in the past never
     /// fires): then they are applied again, later.
     pub(crate) async fn announce_series(&self, offsets: &[Duration]) -> Vec<Instant> {
@@ -112,10 +113,11 @@ impl Org {
                 writeln!(
                     policy,
                     "[[schedule]]\nname = \"Campaign {}\"\nkind = \"announcement\"\n\
-                     at = \"{}\"\naudience = \"everyone\"\n\
+                     at = \"{}\"\ntimezone = \"{}\"\naudience = \"everyone\"\n\
                      business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n",
                     n + 1,
-                    at.format("%Y-%m-%dT%H:%M:%S")
+                    at.format("%Y-%m-%dT%H:%M:%S"),
+                    self.zone
                 )
                 .unwrap();
             }
@@ -151,11 +153,25 @@ pub(crate) async fn wait_until(what: &str, timeout: Duration, mut done: impl Asy
 
 /// An `Etc/GMT…` zone where it is now between 12:00 and 13:00.
 fn zone_at_noon() -> String {
+    zone_at(12)
+}
+
+/// A zone for command `n` to move its author to: never the organisation's own, and one
+/// where it is the early afternoon now (13:00 to 16:00), far from quiet hours, so that
+/// what is due to them goes at once.
+pub(crate) fn zone_for(n: usize) -> String {
+    zone_at(13 + i64::try_from(n % 3).unwrap())
+}
+
+/// An `Etc/GMT…` zone where it is now between `hour`:00 and `hour`:59.
+fn zone_at(hour: i64) -> String {
     use chrono::Timelike as _;
-    let hour = i64::from(chrono::Utc::now().hour());
-    let mut offset = 12 - hour;
-    if offset > 12 {
+    let mut offset = hour - i64::from(chrono::Utc::now().hour());
+    if offset > 14 {
         offset -= 24;
+    }
+    if offset < -12 {
+        offset += 24;
     }
     // Etc/GMT-3 is three hours ahead of UTC: the sign is inverted.
     match offset {
