@@ -53,13 +53,7 @@ async fn sigkill_during_fan_out_and_dispatch_loses_nothing() {
     }
 
     let last = launch.spawn("run-last");
-    wait_until("everything is sent", Duration::from_secs(300), async || {
-        org.db
-            .count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
-            .await
-            == people as i64
-    })
-    .await;
+    org.wait_sent(people, Duration::from_secs(300)).await;
     assert_eq!(last.terminate().await, Some(0), "a clean stop at the end");
 
     assert_eq!(org.db.count("SELECT COUNT(*) FROM occurrences").await, 1);
@@ -107,13 +101,7 @@ async fn unrecorded(org: &Org) -> usize {
         .collect();
     channels.sort_unstable();
     channels.dedup();
-    let recorded = org
-        .db
-        .count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
-        .await;
-    channels
-        .len()
-        .saturating_sub(usize::try_from(recorded).unwrap_or(0))
+    channels.len().saturating_sub(org.sent().await)
 }
 
 /// Messages the fake Slack has accepted so far.

@@ -75,13 +75,13 @@ async fn slack_faults_and_socket_reconnects_lose_and_repeat_nothing() {
         }
         resent += deliver(slack, n).await;
     }
-    everything_sent(&org, people).await;
+    org.wait_sent(people, Duration::from_secs(300)).await;
 
     for n in 0..people {
         assert_eq!(slack.messages_to(&uid(n)).len(), 1, "{} once", uid(n));
     }
     assert_eq!(slack.retry_after_violations(), 0, "Retry-After honoured");
-    assert_eq!(timezone_changes(&org).await, commands, "every command once");
+    assert_eq!(org.timezone_changes().await, commands, "every command once");
     let calls = slack.calls_with_outcome("chat.postMessage");
     let failed = |kind: Failure| {
         calls
@@ -201,7 +201,7 @@ async fn discord_faults_and_gateway_reconnects_lose_and_repeat_nothing() {
         async || answered(&interactions).await,
     )
     .await;
-    everything_sent(&org, people).await;
+    org.wait_sent(people, Duration::from_secs(300)).await;
 
     for n in 0..people {
         // Not the answers to their commands (those carry `interaction_metadata`).
@@ -221,7 +221,7 @@ async fn discord_faults_and_gateway_reconnects_lose_and_repeat_nothing() {
     }
     assert_eq!(discord.retry_after_violations(), 0, "Retry-After honoured");
     assert_eq!(
-        timezone_changes(&org).await,
+        org.timezone_changes().await,
         commands + 1,
         "every command once"
     );
@@ -283,26 +283,6 @@ async fn planned(org: &Org) {
         async || org.db.count("SELECT COUNT(*) FROM occurrences").await == 1,
     )
     .await;
-}
-
-/// Waits until every delivery is recorded as sent.
-async fn everything_sent(org: &Org, people: usize) {
-    wait_until("everything is sent", Duration::from_secs(300), async || {
-        org.db
-            .count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
-            .await
-            == people as i64
-    })
-    .await;
-}
-
-/// Time zones changed by command, from the audit log.
-async fn timezone_changes(org: &Org) -> usize {
-    let changes = org
-        .db
-        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.timezone'")
-        .await;
-    usize::try_from(changes).unwrap()
 }
 
 /// The process is still up, never panicked, and stops cleanly.

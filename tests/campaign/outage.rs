@@ -19,7 +19,7 @@ use rhythm_testing::slack::FakeSlack;
 use rhythm_testing::slack::payloads::{signed_headers, slash_command_form};
 use rhythm_testing::{TestBackend, TestDb};
 
-use crate::support::{Org, uid, wait_until, zone_for};
+use crate::support::{Org, uid, zone_for};
 
 /// How often a command arrives.
 const EVERY: Duration = Duration::from_millis(200);
@@ -100,13 +100,7 @@ async fn a_database_outage_loses_no_acked_event_and_the_process_rides_it_out() {
         tokio::time::sleep(EVERY).await;
     }
 
-    wait_until("everything is sent", Duration::from_secs(120), async || {
-        org.db
-            .count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
-            .await
-            == people as i64
-    })
-    .await;
+    org.wait_sent(people, Duration::from_secs(120)).await;
     assert!(
         rhythm.alive() && rhythm.pid() == pid,
         "the same process throughout"
@@ -118,10 +112,8 @@ async fn a_database_outage_loses_no_acked_event_and_the_process_rides_it_out() {
     assert!(tally.probed_during > 0);
     let recovered = tally.recovered.expect("/readyz recovers");
     assert_eq!(
-        org.db
-            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.timezone'")
-            .await,
-        people as i64,
+        org.timezone_changes().await,
+        people,
         "every command applied once: acked ones kept, refused ones applied on their retry"
     );
     assert!(tally.refused > 0, "some commands came during the outage");

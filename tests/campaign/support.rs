@@ -92,6 +92,32 @@ impl Org {
         }
     }
 
+    /// Deliveries recorded as sent.
+    pub(crate) async fn sent(&self) -> usize {
+        let sent = self
+            .db
+            .count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
+            .await;
+        usize::try_from(sent).unwrap_or_default()
+    }
+
+    /// Waits until `expected` deliveries are recorded as sent; panics after `timeout`.
+    pub(crate) async fn wait_sent(&self, expected: usize, timeout: Duration) {
+        wait_until("everything is sent", timeout, async || {
+            self.sent().await == expected
+        })
+        .await;
+    }
+
+    /// Time zones changed by command (`/rhythm timezone`), from the audit log.
+    pub(crate) async fn timezone_changes(&self) -> usize {
+        let changes = self
+            .db
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.timezone'")
+            .await;
+        usize::try_from(changes).unwrap_or_default()
+    }
+
     /// Applies a one-off announcement to everyone at `in_` from now; the instant it fires.
     pub(crate) async fn announce_in(&self, in_: Duration) -> Instant {
         self.announce_series(&[in_]).await[0]
