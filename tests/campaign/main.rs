@@ -7,6 +7,7 @@
 mod crash;
 mod faults;
 mod hostile;
+mod load;
 mod outage;
 mod replicas;
 mod secrets;
