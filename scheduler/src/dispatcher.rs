@@ -212,20 +212,19 @@ impl<S: Outbox, M: Messenger> Dispatcher<S, M> {
         outcomes: &[(Outgoing, Option<Finish>)],
         step: &mut DispatchStep,
     ) -> Result<(), StoreError> {
-        let mut finished = Vec::with_capacity(outcomes.len());
-        for (message, outcome) in outcomes {
-            match outcome {
-                Some(outcome) => finished.push((message, outcome)),
-                None => {
-                    metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_expired")
-                        .increment(1);
-                    step.lost += 1;
-                    tracing::warn!(
-                        delivery.id = message.id.0,
-                        "lease ran out before the send; not sent, left for the next lease"
-                    );
-                }
-            }
+        let finished: Vec<(&Outgoing, &Finish)> = outcomes
+            .iter()
+            .filter_map(|(message, outcome)| Some((message, outcome.as_ref()?)))
+            .collect();
+        let expired = outcomes.len() - finished.len();
+        if expired > 0 {
+            metrics::counter!("rhythm_deliveries_total", "outcome" => "lease_expired")
+                .increment(expired as u64);
+            step.lost += expired;
+            tracing::warn!(
+                dispatch.expired = expired,
+                "the lease ran out before these were sent (did this process stall?); not sent, left for the next lease"
+            );
         }
         if finished.is_empty() {
             return Ok(());
