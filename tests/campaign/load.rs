@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 
 use rhythm_testing::campaign::{Profile, Running};
 use rhythm_testing::slack::FakeSlack;
-use rhythm_testing::slack::payloads::{signed_headers, slash_command_form};
 
-use crate::support::{Org, uid, zone_for};
+use crate::support::{Org, timezone_command, uid, zone_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn steady_commands_and_a_fan_out_are_acked_fast_and_nothing_is_lost() {
@@ -97,20 +96,8 @@ async fn steady_commands_and_a_fan_out_are_acked_fast_and_nothing_is_lost() {
 /// Command `k`: person `k % people` moves to a zone other than the one their previous
 /// command gave them. Its status and how long the ack took.
 async fn command(client: &reqwest::Client, url: &str, k: usize, people: usize) -> (u16, Duration) {
-    let body = slash_command_form(
-        &uid(k % people),
-        "/rhythm",
-        &format!("timezone {}", zone_for(k / people + 1)),
-        &format!("trigger-{k}"),
-    );
-    let mut request = client
-        .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.clone());
-    let now = chrono::Utc::now().timestamp();
-    for (name, value) in signed_headers(FakeSlack::SIGNING_SECRET, now, body.as_bytes()) {
-        request = request.header(name, value);
-    }
+    let zone = zone_for(k / people + 1);
+    let request = timezone_command(client, url, &uid(k % people), &zone, k);
     let sent = Instant::now();
     let status = request
         .send()

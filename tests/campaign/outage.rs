@@ -16,18 +16,15 @@ use std::time::{Duration, Instant};
 use rhythm_testing::campaign::{Profile, Running};
 use rhythm_testing::outage::OutageProxy;
 use rhythm_testing::slack::FakeSlack;
-use rhythm_testing::slack::payloads::{signed_headers, slash_command_form};
-use rhythm_testing::{TestBackend, TestDb};
 
-use crate::support::{Org, uid, zone_for};
+use crate::support::{Org, on_postgres, timezone_command, uid, zone_for};
 
 /// How often a command arrives.
 const EVERY: Duration = Duration::from_millis(200);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_loses_no_acked_event_and_the_process_rides_it_out() {
-    if TestDb::backend() == TestBackend::Sqlite {
-        eprintln!("scenario 3 (database outage) runs on Postgres: set RHYTHM_TEST_DATABASE_URL");
+    if !on_postgres("scenario 3 (database outage)") {
         return;
     }
     let profile = Profile::from_env();
@@ -149,21 +146,8 @@ struct Tally {
 /// Person `n` sets a zone of their own by `/rhythm timezone`; the status it got (a request
 /// with no answer within the client's patience counts as a 504: Slack retries it too).
 async fn command(client: &reqwest::Client, rhythm: &Running, n: usize) -> u16 {
-    let zone = zone_for(n);
-    let body = slash_command_form(
-        &uid(n),
-        "/rhythm",
-        &format!("timezone {zone}"),
-        &format!("trigger-{n}"),
-    );
-    let now = chrono::Utc::now().timestamp();
-    let mut request = client
-        .post(rhythm.url("/slack/commands"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.clone());
-    for (name, value) in signed_headers(FakeSlack::SIGNING_SECRET, now, body.as_bytes()) {
-        request = request.header(name, value);
-    }
+    let url = rhythm.url("/slack/commands");
+    let request = timezone_command(client, &url, &uid(n), &zone_for(n), n);
     match request.send().await {
         Ok(response) => response.status().as_u16(),
         Err(error) if error.is_timeout() => 504,

@@ -21,9 +21,8 @@ use std::time::Duration;
 
 use rhythm_testing::campaign::{Profile, Running};
 use rhythm_testing::slack::dm_channel_id;
-use rhythm_testing::{TestBackend, TestDb};
 
-use crate::support::{Org, uid, wait_until};
+use crate::support::{Org, on_postgres, uid, wait_until};
 
 /// Processes on the one database.
 const REPLICAS: usize = 3;
@@ -43,8 +42,7 @@ type Posted = (String, String);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_killed_and_paused_fire_and_send_everything_once() {
-    if TestDb::backend() == TestBackend::Sqlite {
-        eprintln!("scenario 2 (replicas) runs on Postgres: set RHYTHM_TEST_DATABASE_URL");
+    if !on_postgres("scenario 2 (replicas)") {
         return;
     }
     let profile = Profile::from_env();

@@ -4,10 +4,11 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use rhythm_testing::TestDb;
 use rhythm_testing::campaign::Launch;
+use rhythm_testing::slack::payloads::{signed_headers, slash_command_form};
 use rhythm_testing::slack::{FakeSlack, FakeUser};
 use rhythm_testing::{FakeDiscord, FakeDiscordUser};
+use rhythm_testing::{TestBackend, TestDb};
 use tempfile::TempDir;
 
 /// A Slack member id for person `n`.
@@ -205,4 +206,40 @@ fn zone_at(hour: i64) -> String {
         ahead if ahead > 0 => format!("Etc/GMT-{ahead}"),
         behind => format!("Etc/GMT+{}", -behind),
     }
+}
+
+/// Whether the campaign runs on Postgres; if not, says that `scenario` needs it. For the
+/// scenarios that only make sense with a server (replicas, an outage).
+pub(crate) fn on_postgres(scenario: &str) -> bool {
+    let postgres = TestDb::backend() == TestBackend::Postgres;
+    if !postgres {
+        eprintln!("{scenario} runs on Postgres: set RHYTHM_TEST_DATABASE_URL");
+    }
+    postgres
+}
+
+/// Slack's signed `POST` of `/rhythm timezone {zone}` by `user` to `url` (Rhythm's
+/// `/slack/commands`), ready to send.
+pub(crate) fn timezone_command(
+    client: &reqwest::Client,
+    url: &str,
+    user: &str,
+    zone: &str,
+    trigger: usize,
+) -> reqwest::RequestBuilder {
+    let body = slash_command_form(
+        user,
+        "/rhythm",
+        &format!("timezone {zone}"),
+        &format!("trigger-{trigger}"),
+    );
+    let now = chrono::Utc::now().timestamp();
+    let mut request = client
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone());
+    for (name, value) in signed_headers(FakeSlack::SIGNING_SECRET, now, body.as_bytes()) {
+        request = request.header(name, value);
+    }
+    request
 }

@@ -209,17 +209,7 @@ async fn a_timeout_holds_the_request_until_the_client_gives_up() {
         .build()
         .unwrap();
 
-    let error = client
-        .post(format!(
-            "{}/api/v10/channels/{}/messages",
-            fake.api_url(),
-            dm_channel_id(ANA)
-        ))
-        .header("Authorization", format!("Bot {}", FakeDiscord::BOT_TOKEN))
-        .json(&json!({"content": "hi"}))
-        .send()
-        .await
-        .unwrap_err();
+    let error = say_hi_to_ana(&fake, &client).await.unwrap_err();
 
     assert!(error.is_timeout(), "{error:?}");
     let calls = fake.calls(SEND);
@@ -278,15 +268,7 @@ async fn a_dropped_connection_is_an_error_and_sends_nothing() {
     let fake = fake_with_people().await;
     fake.fail_next(SEND, 1, DiscordFailure::Dropped);
 
-    let error = reqwest::Client::new()
-        .post(format!(
-            "{}/api/v10/channels/{}/messages",
-            fake.api_url(),
-            dm_channel_id(ANA)
-        ))
-        .header("Authorization", format!("Bot {}", FakeDiscord::BOT_TOKEN))
-        .json(&json!({"content": "hi"}))
-        .send()
+    let error = say_hi_to_ana(&fake, &reqwest::Client::new())
         .await
         .and_then(reqwest::Response::error_for_status);
 
@@ -296,4 +278,21 @@ async fn a_dropped_connection_is_an_error_and_sends_nothing() {
         Some(DiscordFailure::Dropped)
     );
     assert!(fake.messages_to(ANA).is_empty());
+}
+
+/// `client` posts "hi" in Ana's DM with the bot token.
+async fn say_hi_to_ana(
+    fake: &FakeDiscord,
+    client: &reqwest::Client,
+) -> reqwest::Result<reqwest::Response> {
+    client
+        .post(format!(
+            "{}/api/v10/channels/{}/messages",
+            fake.api_url(),
+            dm_channel_id(ANA)
+        ))
+        .header("Authorization", format!("Bot {}", FakeDiscord::BOT_TOKEN))
+        .json(&json!({"content": "hi"}))
+        .send()
+        .await
 }
