@@ -150,6 +150,10 @@ impl SplitMix64 {
     }
 }
 
+/// How long after a 429 calls it closed may still arrive without breaking its Retry-After:
+/// they were on their way before the client could read it.
+pub(crate) const IN_FLIGHT: Duration = Duration::from_millis(250);
+
 /// Waits `duration`, or less if the fake shuts down first, so that a held request never
 /// holds up a test's shutdown.
 pub(crate) async fn hold(duration: Duration, shutdown: &CancellationToken) {

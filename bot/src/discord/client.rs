@@ -25,6 +25,9 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// for each other (see [`DiscordApi::open_dm`]), so one that hangs must not hold the rest
 /// for long.
 const DM_OPEN_TIMEOUT: Duration = Duration::from_secs(3);
+/// How many DM channels may be opening at once: few, as Discord frowns on opening them fast
+/// (40003), but more than one, so that one open that hangs does not stop every first message.
+const DM_OPENS_AT_ONCE: usize = 4;
 /// A call to a bucket that resets sooner than this waits for it; later, it is retried later.
 const MAX_BUCKET_WAIT: Duration = Duration::from_secs(5);
 /// How long to hold off after Discord says DMs are being opened too fast (40003), which
@@ -96,14 +99,23 @@ impl std::fmt::Debug for DiscordApi {
 }
 
 /// What Discord said about its rate limits.
-#[derive(Default)]
 struct Limits {
     /// Buckets with no request left, until their reset.
     exhausted: Mutex<HashMap<RatelimitingBucket, Instant>>,
     /// A global 429: no call at all until then.
     global: Mutex<Option<Instant>>,
-    /// Held while a DM channel is being opened.
-    opening: tokio::sync::Mutex<()>,
+    /// A permit is held while a DM channel is being opened.
+    opening: tokio::sync::Semaphore,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            exhausted: Mutex::default(),
+            global: Mutex::default(),
+            opening: tokio::sync::Semaphore::new(DM_OPENS_AT_ONCE),
+        }
+    }
 }
 
 impl DiscordApi {
@@ -152,12 +164,21 @@ impl DiscordApi {
         self.application_id.get()
     }
 
-    /// Opens (or finds) the DM channel with `user`; its id. One at a time: Discord limits
-    /// how fast DMs are opened (40003), and a 429 on opening closes that route for everyone.
-    /// As every first message to someone waits its turn here, an open that gets no answer
-    /// gives up after [`DM_OPEN_TIMEOUT`] rather than the usual [`CALL_TIMEOUT`].
+    /// Opens (or finds) the DM channel with `user`; its id. At most [`DM_OPENS_AT_ONCE`] at
+    /// a time: Discord limits how fast DMs are opened (40003), and a 429 on opening closes
+    /// that route for everyone. As every first message to someone waits its turn here, an
+    /// open that gets no answer gives up after [`DM_OPEN_TIMEOUT`] rather than the usual
+    /// [`CALL_TIMEOUT`].
     pub async fn open_dm(&self, user: &str) -> Result<String, ApiError> {
-        let _turn = self.limits.opening.lock().await;
+        let _turn = self
+            .limits
+            .opening
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Retryable {
+                after: None,
+                reason: "the Discord client is shutting down".to_owned(),
+            })?;
         let body = json!({ "recipient_id": user });
         let opening = self.call(Route::UserMeDmChannels, LightMethod::Post, Some(&body));
         let channel = tokio::time::timeout(DM_OPEN_TIMEOUT, opening)

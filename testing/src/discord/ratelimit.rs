@@ -1,5 +1,6 @@
 //! Rate-limit buckets: the `X-RateLimit-*` headers on every answer, and the calls made to a
-//! bucket before the `retry_after` of a 429 on it had passed.
+//! bucket before the `retry_after` of a 429 on it had passed (allowing for calls already in
+//! flight when the 429 was answered, [`IN_FLIGHT`]).
 //!
 //! A bucket is a route plus its major parameter (the channel, guild, webhook or
 //! interaction), as Discord keys them. The fake never limits on its own: 429s come only from
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
 use super::snowflake::fnv1a;
+use crate::failures::IN_FLIGHT;
 
 /// Calls per window in every bucket.
 const LIMIT: u32 = 50;
@@ -23,8 +25,9 @@ const WINDOW: Duration = Duration::from_secs(1);
 #[derive(Debug, Default)]
 pub(crate) struct RateLimits {
     windows: HashMap<String, Window>,
-    blocked: HashMap<String, Instant>,
-    global_until: Option<Instant>,
+    /// Per bucket, when its last 429 was answered and until when it said to wait.
+    blocked: HashMap<String, (Instant, Instant)>,
+    global: Option<(Instant, Instant)>,
     violations: usize,
 }
 
@@ -44,11 +47,14 @@ pub(crate) struct BucketHeaders {
 
 impl RateLimits {
     /// Counts a call to `route` (with its major parameter) arriving `now`: a violation if a
-    /// 429 on its bucket, or a global one, said to wait longer. Returns its headers.
+    /// 429 on its bucket, or a global one, answered more than [`IN_FLIGHT`] ago said to wait
+    /// longer. Returns its headers.
     pub(crate) fn on_call(&mut self, route: &str, major: &str, now: Instant) -> BucketHeaders {
         let key = format!("{route} {major}");
-        let blocked = self.blocked.get(&key).is_some_and(|until| *until > now)
-            || self.global_until.is_some_and(|until| until > now);
+        let breaks =
+            |(answered, until): (Instant, Instant)| now >= answered + IN_FLIGHT && now < until;
+        let blocked =
+            self.blocked.get(&key).copied().is_some_and(breaks) || self.global.is_some_and(breaks);
         if blocked {
             self.violations += 1;
         }
@@ -82,9 +88,11 @@ impl RateLimits {
     ) {
         let until = now + Duration::try_from_secs_f64(retry_after.max(0.0)).unwrap_or_default();
         if global {
-            self.global_until = Some(until.max(self.global_until.unwrap_or(until)));
+            let until = self.global.map_or(until, |(_, before)| until.max(before));
+            self.global = Some((now, until));
         } else {
-            self.blocked.insert(format!("{route} {major}"), until);
+            self.blocked
+                .insert(format!("{route} {major}"), (now, until));
         }
     }
 
@@ -180,6 +188,16 @@ mod tests {
             "1",
             start + Duration::from_millis(100),
         );
+        assert_eq!(
+            limits.violations(),
+            0,
+            "still in flight when the 429 was answered"
+        );
+        limits.on_call(
+            "POST /channels/{channel_id}/messages",
+            "1",
+            start + IN_FLIGHT + Duration::from_millis(50),
+        );
         assert_eq!(limits.violations(), 1);
         limits.on_call(
             "POST /channels/{channel_id}/messages",
@@ -194,7 +212,7 @@ mod tests {
         let mut limits = RateLimits::default();
         let start = Instant::now();
         limits.on_rate_limited("GET /users/@me", "", 1.0, true, start);
-        limits.on_call("POST /users/@me/channels", "", start);
+        limits.on_call("POST /users/@me/channels", "", start + IN_FLIGHT);
         assert_eq!(limits.violations(), 1);
     }
 

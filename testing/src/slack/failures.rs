@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::FakeSlack;
 use super::web::slack_json;
-use crate::failures::{Covered, Plan, Queues, dropped, time_out};
+use crate::failures::{Covered, IN_FLIGHT, Plan, Queues, dropped, time_out};
 
 /// How a call fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +34,6 @@ pub enum Failure {
 
 /// Methods random failures leave alone unless named: without them no client gets going.
 const SPARED_FROM_RANDOM: [&str; 2] = ["apps.connections.open", "auth.test"];
-
-/// How long after a 429 calls of the same method may still arrive without breaking its
-/// Retry-After: they were on their way before the client could read it.
-const IN_FLIGHT: Duration = Duration::from_millis(250);
 
 /// The failures and delays still to come, scripted per method; and the Retry-After of the
 /// 429s answered, to count the calls that did not wait.

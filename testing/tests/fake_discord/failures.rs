@@ -9,6 +9,9 @@ use super::{ANA, Api, BEN, fake_with_people};
 
 const SEND: &str = "POST /channels/{channel_id}/messages";
 
+/// Longer than the fake's grace for calls that were in flight when a 429 was answered.
+const IN_FLIGHT_GRACE: Duration = Duration::from_millis(300);
+
 #[tokio::test]
 async fn a_scripted_429_says_how_long_to_wait_and_a_call_before_then_is_counted() {
     let fake = fake_with_people().await;
@@ -21,6 +24,8 @@ async fn a_scripted_429_says_how_long_to_wait_and_a_call_before_then_is_counted(
     fake.fail_next(SEND, 1, failure.clone());
 
     let limited = api.send_message(&dm, &json!({"content": "hi"})).await;
+    // Past the grace for calls already in flight when the 429 was answered.
+    tokio::time::sleep(IN_FLIGHT_GRACE).await;
     let too_soon = api.send_message(&dm, &json!({"content": "hi"})).await;
     let other_channel = api
         .send_message(&dm_channel_id(BEN), &json!({"content": "hi"}))
@@ -100,6 +105,7 @@ async fn a_global_429_closes_every_route() {
     );
 
     let limited = api.get("/users/@me").await;
+    tokio::time::sleep(IN_FLIGHT_GRACE).await;
     api.open_dm(ANA).await;
 
     assert_eq!(limited.status, 429);
