@@ -14,6 +14,7 @@
 //!   people do ([`chat::Interaction`]), with no platform in it.
 //! - [`checkin`]: check-in templates, answers and messages.
 //! - [`command`]: the slash commands people type, parsed once, and what they do.
+//! - [`kudos`]: recognition: reasons, company values, allowances, leaderboards.
 //! - [`link`]: linking a chat account to a person by a one-time code.
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
 //!   can move it.
@@ -28,6 +29,7 @@ pub mod clock;
 pub mod command;
 pub mod duration;
 pub mod import;
+pub mod kudos;
 pub mod link;
 pub mod people;
 pub mod ports;

@@ -7,6 +7,7 @@ use std::future::Future;
 
 mod checkins;
 mod digests;
+mod kudos;
 mod links;
 mod messenger;
 mod outbox;
@@ -17,6 +18,10 @@ pub use checkins::{
     CheckIn, CheckInId, CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission,
 };
 pub use digests::{CheckInDay, DigestKey, DigestOutcome, Digests, TeamChannel};
+pub use kudos::{
+    Allowance, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord, KudosSource, NewKudos,
+    NewNotice, Notice, NoticeId, NoticeOutcome, Visibility,
+};
 pub use links::{Account, LinkCode, Linked, Links, Notify, Redeemed};
 pub use messenger::{
     Announcer, DeliveryId, Destination, Messenger, OccurrenceId, Outgoing, SendError, Sent,
