@@ -23,6 +23,7 @@ use rhythm_domain::sync::{SyncReport, sync_slack};
 use rhythm_scheduler::digests::{DigestPoster, DigestSettings};
 use rhythm_scheduler::dispatcher::{DispatchSettings, Dispatcher};
 use rhythm_scheduler::maintenance::Maintenance;
+use rhythm_scheduler::notices::NoticePoster;
 use rhythm_scheduler::pace::{Limits, Paced};
 use rhythm_scheduler::planner::Planner;
 use rhythm_store::{ConnectOptions, Store, redact};
@@ -276,10 +277,10 @@ impl App {
         });
         let mut tasks = Vec::new();
         if let Some(slack) = &slack {
-            tasks.push(self.spawn_digests(Arc::clone(slack), &clock, shutdown));
+            tasks.extend(self.spawn_posters(Arc::clone(slack), &clock, shutdown));
         }
         if let Some(discord) = &discord {
-            tasks.push(self.spawn_digests(Arc::clone(discord), &clock, shutdown));
+            tasks.extend(self.spawn_posters(Arc::clone(discord), &clock, shutdown));
         }
         match (slack, discord) {
             (None, None) => {
@@ -287,7 +288,7 @@ impl App {
                     "scheduler started; no chat platform is connected, so deliveries are printed to the console"
                 );
                 let console = Arc::new(ConsoleMessenger::stdout());
-                tasks.push(self.spawn_digests(Arc::clone(&console), &clock, shutdown));
+                tasks.extend(self.spawn_posters(Arc::clone(&console), &clock, shutdown));
                 tasks.extend(self.spawn_with(console, clock, shutdown));
             }
             (Some(slack), None) => {
@@ -309,21 +310,30 @@ impl App {
         tasks
     }
 
-    /// The digest poster posting through `announcer` (the same one the deliveries go
-    /// through, so both keep to one set of rate limits).
-    fn spawn_digests<A: Announcer + 'static>(
+    /// The digest and notice posters posting through `announcer` (the same one the
+    /// deliveries go through, so all keep to one set of rate limits).
+    fn spawn_posters<A: Announcer + 'static>(
         &self,
         announcer: Arc<A>,
         clock: &Arc<dyn Clock>,
         shutdown: &CancellationToken,
-    ) -> tokio::task::JoinHandle<()> {
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = Vec::new();
+        if let Some(notices) = NoticePoster::new(
+            self.store.clone(),
+            Arc::clone(&announcer),
+            Arc::clone(clock),
+        ) {
+            tasks.push(tokio::spawn(notices.run(shutdown.clone())));
+        }
         let digests = DigestPoster::new(
             self.store.clone(),
             announcer,
             Arc::clone(clock),
             DigestSettings::default(),
         );
-        tokio::spawn(digests.run(shutdown.clone()))
+        tasks.push(tokio::spawn(digests.run(shutdown.clone())));
+        tasks
     }
 
     /// The planner, and the dispatcher sending through `messenger`.

@@ -71,6 +71,71 @@ pub enum Command {
     /// Teams: their members, and the channels their check-in digests go to.
     #[command(subcommand)]
     Team(TeamCommand),
+    /// Kudos: the record (list), leaderboards, the company values, and HR's removal.
+    #[command(subcommand)]
+    Kudos(KudosCommand),
+}
+
+/// `rhythm kudos …`
+#[derive(Debug, Subcommand)]
+pub enum KudosCommand {
+    /// List kudos given in a time range (default: the last 30 days), oldest first: who gave
+    /// them to whom, why, with which values, how, and whether they stand (retracted by the
+    /// giver, removed by HR).
+    #[command(after_help = "Examples:\n  \
+                      rhythm kudos list\n  \
+                      rhythm kudos list --from 2026-10-01 --to 2026-12-31 --person ana@example.com\n  \
+                      rhythm kudos list --json | jq '.[] | select(.values | index(\"ownership\"))'")]
+    List {
+        /// First day (UTC), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day (UTC), inclusive, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only kudos this person gave or received (their email).
+        #[arg(long, value_name = "EMAIL")]
+        person: Option<String>,
+        /// Print a JSON array of {"id", "given_at", "giver", "recipients", "reason", "values",
+        /// "visibility", "source", "platform", "message_link", "status"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a kudos (it stays in the database, marked, and no longer counts anywhere). The
+    /// removal and its reason are written to the audit log. Announcements not yet posted are
+    /// not posted.
+    #[command(after_help = "Example:\n  rhythm kudos remove 42 --reason \"given by mistake\"")]
+    Remove {
+        /// The kudos's id (`rhythm kudos list` shows it).
+        id: i64,
+        /// Why, for the audit log.
+        #[arg(long)]
+        reason: String,
+    },
+    /// The leaderboard for the current week, month or quarter: most recognised, most
+    /// recognising, kudos per value, and the spread (how many people were recognised, per
+    /// team, least recognised first). Counts public kudos that stand.
+    Leaderboard {
+        /// week, month or quarter.
+        #[arg(long, default_value = "month", value_parser = ["week", "month", "quarter"])]
+        period: String,
+        /// Only this team.
+        #[arg(long)]
+        team: Option<String>,
+        /// The zone the period's days are read in.
+        #[arg(long, default_value = "UTC", value_name = "ZONE")]
+        timezone: String,
+        /// Print the board as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The kudos policy in force: company values, allowances, channels and reactions. Set it
+    /// in a policy file's [kudos] table (`rhythm schedule apply`).
+    Policy {
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `rhythm team …`

@@ -109,6 +109,10 @@ fn describe_platforms() {
         "rhythm_digests_total",
         "Check-in digests posted, to retry, or failed"
     );
+    metrics::describe_counter!(
+        "rhythm_notices_total",
+        "Notices (kudos announcements and DMs) posted, skipped, to retry, or failed"
+    );
     metrics::describe_histogram!(
         "rhythm_send_paced_seconds",
         metrics::Unit::Seconds,

@@ -8,9 +8,12 @@ use chrono::Utc;
 
 use crate::chat::Reply;
 use crate::checkin::workflow::start_today;
+use crate::kudos::command::KudosCommand;
 use crate::link::{self, LinkCommand};
 use crate::people::{ChatUserId, Person, Platform, Timezone};
-use crate::ports::{Account, CheckIns, Directory, Links, Notify, PersonSettings, StoreError};
+use crate::ports::{
+    Account, CheckIns, Directory, Kudos, Links, Notify, PersonSettings, StoreError,
+};
 use crate::schedule::{OutOfOffice, parse_date};
 
 /// A command from chat.
@@ -26,11 +29,14 @@ pub enum Command {
     OutOfOffice(OutOfOffice),
     /// `/rhythm link EMAIL|CODE`.
     Link(LinkCommand),
+    /// `/kudos …`.
+    Kudos(KudosCommand),
 }
 
 /// What `/rhythm help` says.
 pub const HELP: &str = "Rhythm asks for your check-ins and keeps your team in step.\n\
 • /checkin: start or edit today's check-in\n\
+• /kudos @ana for shipping the release #ownership: recognise someone (/kudos help for more)\n\
 • /rhythm timezone Europe/Berlin: set your time zone (reminders follow it)\n\
 • /rhythm ooo 2026-12-20 2027-01-02: days away, inclusive (no reminders then)\n\
 • /rhythm link you@example.com: link this chat account to you (a code is sent to you)
@@ -41,6 +47,7 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     match command.trim_start_matches('/') {
         "checkin" => Ok(Command::CheckIn),
+        "kudos" => crate::kudos::command::parse(text).map(Command::Kudos),
         "rhythm" => match words.as_slice() {
             [] | ["help"] => Ok(Command::Help),
             ["timezone", zone] | ["tz", zone] => {
@@ -91,7 +98,7 @@ pub async fn answer<S, N>(
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError>
 where
-    S: CheckIns + Directory + Links + PersonSettings,
+    S: CheckIns + Directory + Kudos + Links + PersonSettings,
     N: Notify,
 {
     let command = match parse(name, text) {
@@ -106,7 +113,10 @@ where
         link::holder(store, platform, account.user.as_str(), true).await?,
         &command,
     ) {
-        (Some(person), _) => run(store, &person, &command, &account.to_string(), now).await,
+        (Some(person), _) => {
+            let actor = account.to_string();
+            run(store, &person, platform, command, &actor, now).await
+        }
         (None, Command::Link(link)) => link::run(store, notify, &account, link, now).await,
         (None, _) => Ok(Reply::Private(stranger(platform))),
     }
@@ -124,11 +134,13 @@ pub fn stranger(platform: Platform) -> String {
     )
 }
 
-/// Runs `command` for `person`; `actor` names them in the audit log (`slack:U123`).
-async fn run<S: CheckIns + PersonSettings>(
+/// Runs `command` for `person`, sent from `platform`; `actor` names them in the audit log
+/// (`slack:U123`).
+async fn run<S: CheckIns + Directory + Kudos + PersonSettings>(
     store: &S,
     person: &Person,
-    command: &Command,
+    platform: Platform,
+    command: Command,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError> {
@@ -136,13 +148,13 @@ async fn run<S: CheckIns + PersonSettings>(
         Command::CheckIn => start_today(store, person, now).await,
         Command::Help => Ok(Reply::Private(HELP.to_owned())),
         Command::Timezone(zone) => {
-            store.set_timezone(person.id, zone, actor).await?;
+            store.set_timezone(person.id, &zone, actor).await?;
             Ok(Reply::Private(format!(
                 "Your time zone is now {zone}. Reminders follow it from now on."
             )))
         }
         Command::OutOfOffice(away) => {
-            store.add_out_of_office(person.id, away, actor).await?;
+            store.add_out_of_office(person.id, &away, actor).await?;
             Ok(Reply::Private(format!(
                 "You're away from {} to {}: no reminders then, and none counted as missed.",
                 away.from, away.to
@@ -152,6 +164,9 @@ async fn run<S: CheckIns + PersonSettings>(
             "This account is linked to you ({}) already.",
             person.email
         ))),
+        Command::Kudos(kudos) => {
+            crate::kudos::workflow::run(store, person, platform, kudos, now).await
+        }
     }
 }
 

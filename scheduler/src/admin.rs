@@ -48,6 +48,8 @@ pub struct ApplyReport {
     /// Check-in templates created, updated, kept (stored, no longer in the file) and
     /// unchanged.
     pub templates: TemplateChanges,
+    /// Whether the file's `[kudos]` table was written (it replaces the stored kudos policy).
+    pub kudos: bool,
 }
 
 /// A changed schedule in a report.
@@ -110,6 +112,8 @@ fn plan_apply(
 ) -> Result<SchedulePlan, Vec<String>> {
     let mut plan = SchedulePlan::default();
     (report.templates, plan.templates) = policy.plan_templates(&snapshot.templates)?;
+    plan.kudos.clone_from(&policy.kudos);
+    report.kudos = policy.kudos.is_some();
     for calendar in &policy.calendars {
         if !snapshot.calendars.contains(calendar) {
             report.calendars.push(calendar.name.clone());

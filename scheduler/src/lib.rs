@@ -18,6 +18,8 @@
 //!   (honouring `Retry-After`) and parks what is fatal as a dead letter with its reason.
 //! - [`digests`]: once a check-in day's windows have closed, each team's digest and each
 //!   manager's summary, claimed so that one replica posts each.
+//! - [`notices`]: one-off messages a record leaves to send (a kudos announced, DM'd to its
+//!   recipients), claimed so that one replica posts each, composed when posted.
 //! - [`pace`]: holds sends to a platform's rate limits (overall, per recipient, and after a
 //!   429).
 //! - [`admin`] and [`preview`]: HR's changes (audited) and who gets pinged when.
@@ -32,6 +34,7 @@ pub mod digests;
 pub mod dispatcher;
 pub mod first_fire;
 pub mod maintenance;
+pub mod notices;
 pub mod pace;
 pub mod placement;
 pub mod planner;

@@ -1,6 +1,7 @@
 //! One module per subcommand; [`execute`] loads the configuration and dispatches.
 
 mod doctor;
+mod kudos;
 mod people;
 mod run;
 mod schedule;
@@ -29,6 +30,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Slack(command) => slack::execute(&config, command).await,
         Command::Schedule(command) => schedule::execute(&config, command).await,
         Command::Team(command) => team::execute(&config, command).await,
+        Command::Kudos(command) => kudos::execute(&config, command).await,
     }
 }
 

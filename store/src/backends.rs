@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rhythm_domain::checkin::{Answers, Template};
 use rhythm_domain::import::{ImportPlan, Problem};
+use rhythm_domain::kudos::KudosPolicy;
 use rhythm_domain::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
 use rhythm_domain::ports::{
     Account, DirectorySync, Leases, LinkCode, Linked, Links, Reachability, Redeemed,
@@ -13,6 +14,10 @@ use rhythm_domain::ports::{
     OccurrenceId, Outbox, OutboxHealth, Outgoing, PeopleFilter, PersonSettings, PlannerStep,
     Progress, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
     Submission, TeamChannel,
+};
+use rhythm_domain::ports::{
+    Allowance, Destination, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord, NewKudos,
+    Notice, NoticeId, NoticeOutcome,
 };
 use rhythm_domain::schedule::{HolidayCalendar, OutOfOffice};
 use rhythm_domain::sync::SyncPlan;
@@ -391,5 +396,88 @@ impl DirectorySync for Store {
         F: FnOnce(&DirectorySnapshot) -> SyncPlan + Send,
     {
         on_backend!(self, store => store.sync_directory(plan, commit, actor).await)
+    }
+}
+
+impl Kudos for Store {
+    async fn kudos_policy(&self) -> Result<KudosPolicy, StoreError> {
+        on_backend!(self, store => store.kudos_policy().await)
+    }
+
+    async fn give_kudos(
+        &self,
+        kudos: &NewKudos,
+        allowance: &Allowance,
+    ) -> Result<GiveOutcome, StoreError> {
+        on_backend!(self, store => store.give_kudos(kudos, allowance).await)
+    }
+
+    async fn kudos_given_since(
+        &self,
+        giver: PersonId,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        on_backend!(self, store => store.kudos_given_since(giver, since).await)
+    }
+
+    async fn retract_kudos(
+        &self,
+        giver: PersonId,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<KudosRecord>, StoreError> {
+        on_backend!(self, store => store.retract_kudos(giver, since, now).await)
+    }
+
+    async fn remove_kudos(
+        &self,
+        id: KudosId,
+        actor: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<KudosRecord>, StoreError> {
+        on_backend!(self, store => store.remove_kudos(id, actor, reason, now).await)
+    }
+
+    async fn kudos_by_id(&self, id: KudosId) -> Result<Option<KudosRecord>, StoreError> {
+        on_backend!(self, store => store.kudos_by_id(id).await)
+    }
+
+    async fn kudos_list(&self, filter: &KudosFilter) -> Result<Vec<KudosRecord>, StoreError> {
+        on_backend!(self, store => store.kudos_list(filter).await)
+    }
+
+    async fn due_notices(
+        &self,
+        platform: Platform,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Notice>, StoreError> {
+        on_backend!(self, store => store.due_notices(platform, now, limit).await)
+    }
+
+    async fn claim_notice(
+        &self,
+        id: NoticeId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, store => store.claim_notice(id, now, until).await)
+    }
+
+    async fn finish_notice(
+        &self,
+        id: NoticeId,
+        outcome: &NoticeOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.finish_notice(id, outcome, now).await)
+    }
+
+    async fn posted_notices(
+        &self,
+        subject: &str,
+    ) -> Result<Vec<(Platform, Destination, MessageRef)>, StoreError> {
+        on_backend!(self, store => store.posted_notices(subject).await)
     }
 }

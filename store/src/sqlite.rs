@@ -39,8 +39,12 @@ mod audit;
 mod checkins;
 #[path = "sql/digests.rs"]
 mod digests;
+#[path = "sql/kudos.rs"]
+mod kudos;
 #[path = "sql/links.rs"]
 mod links;
+#[path = "sql/notices.rs"]
+mod notices;
 #[path = "sql/outbox.rs"]
 mod outbox;
 #[path = "sql/platform.rs"]

@@ -1,4 +1,6 @@
-//! The application commands Rhythm registers: `/checkin`, and `/rhythm` with the subcommands
+//! The application commands Rhythm registers: `/checkin`; `/kudos` with `give` (up to four
+//! people picked from the member list, a reason with #value tags, and a `private` flag),
+//! `undo`, `leaderboard`, `values`, `left` and `help`; and `/rhythm` with the subcommands
 //! `help`, `timezone`, `ooo` and `link`. The same words as on Slack: [`super::inbound`] turns a
 //! command's options back into the text a Slack user would type after it, so one parser
 //! (`rhythm_domain::command`) serves both.
@@ -10,6 +12,8 @@ const SLASH_COMMAND: u8 = 1;
 /// Option types.
 const SUB_COMMAND: u8 = 1;
 const STRING: u8 = 3;
+const BOOLEAN: u8 = 5;
+const USER: u8 = 6;
 /// Where a command may be used: in guilds (0) and in DMs with the bot (1).
 const CONTEXTS: [u8; 2] = [0, 1];
 /// How it is installed: to a guild (0).
@@ -20,6 +24,7 @@ const INTEGRATION_TYPES: [u8; 1] = [0];
 pub fn definitions() -> Value {
     json!([
         command("checkin", "Start or edit today's check-in", Vec::new()),
+        kudos(),
         command(
             "rhythm",
             "Rhythm: help, your time zone, days away, and linking your account",
@@ -49,6 +54,78 @@ pub fn definitions() -> Value {
             ],
         ),
     ])
+}
+
+/// `/kudos`: the same subcommands as the words a Slack user types.
+fn kudos() -> Value {
+    let mut give = vec![
+        option(USER, "to", "Who you're recognising", true),
+        json!({
+            "type": STRING,
+            "name": "reason",
+            "description": "What they did, with #value tags: for shipping the release #ownership",
+            "required": true,
+            "min_length": rhythm_domain::kudos::values::MIN_REASON_CHARS,
+            "max_length": rhythm_domain::kudos::values::MAX_REASON_CHARS + 200,
+        }),
+    ];
+    for n in 2..=4 {
+        give.push(option(
+            USER,
+            &format!("to_{n}"),
+            "Someone else to recognise with them",
+            false,
+        ));
+    }
+    give.push(option(
+        BOOLEAN,
+        "private",
+        "Tell only them and their managers",
+        false,
+    ));
+    command(
+        "kudos",
+        "Recognise someone for what they did",
+        vec![
+            subcommand("give", "Kudos to someone, with a reason and #values", give),
+            subcommand(
+                "undo",
+                "Take back the kudos you just gave (5 minutes)",
+                Vec::new(),
+            ),
+            subcommand(
+                "leaderboard",
+                "Who was recognised, who recognised, and how widely",
+                vec![
+                    json!({
+                        "type": STRING,
+                        "name": "period",
+                        "description": "This week, month or quarter",
+                        "required": false,
+                        "choices": [
+                            {"name": "week", "value": "week"},
+                            {"name": "month", "value": "month"},
+                            {"name": "quarter", "value": "quarter"},
+                        ],
+                    }),
+                    option(STRING, "team", "Only this team", false),
+                ],
+            ),
+            subcommand("values", "The company values to tag kudos with", Vec::new()),
+            subcommand("left", "How many kudos you can still give", Vec::new()),
+            subcommand("help", "How to give kudos", Vec::new()),
+        ],
+    )
+}
+
+/// An option of `kind`.
+fn option(kind: u8, name: &str, description: &str, required: bool) -> Value {
+    json!({
+        "type": kind,
+        "name": name,
+        "description": description,
+        "required": required,
+    })
 }
 
 /// A slash command usable in guilds and DMs.
@@ -81,17 +158,13 @@ fn subcommand(name: &str, description: &str, options: Vec<Value>) -> Value {
 
 /// A required string option.
 fn text_option(name: &str, description: &str) -> Value {
-    json!({
-        "type": STRING,
-        "name": name,
-        "description": description,
-        "required": true,
-    })
+    option(STRING, name, description, true)
 }
 
 #[cfg(test)]
 mod tests {
     use rhythm_domain::command::{self, Command};
+    use rhythm_domain::kudos::command::KudosCommand;
 
     use super::super::inbound::{Inbound, interaction};
     use super::super::render::openapi::Spec;
@@ -134,13 +207,13 @@ mod tests {
     #[test]
     fn names_and_descriptions_are_within_discords_limits() {
         let commands = commands();
-        assert_eq!(commands.len(), 2);
+        assert_eq!(commands.len(), 3);
         for command in &commands {
             assert_named_and_described(command);
             assert_eq!(command["contexts"], json!([0, 1]));
             assert_eq!(command["integration_types"], json!([0]));
         }
-        let subcommands: Vec<String> = options(&commands[1])
+        let subcommands: Vec<String> = options(&commands[2])
             .iter()
             .map(|option| option["name"].as_str().unwrap().to_owned())
             .collect();
@@ -175,10 +248,15 @@ mod tests {
         let fill = |of: &Value| -> Vec<Value> {
             options(of)
                 .iter()
-                .map(|option| {
+                .filter_map(|option| {
                     let name = option["name"].as_str().unwrap();
-                    let value = values.iter().find(|(n, _)| *n == name).unwrap().1;
-                    json!({"type": option["type"], "name": name, "value": value})
+                    let value = values.iter().find(|(n, _)| *n == name)?.1;
+                    let value = if option["type"] == BOOLEAN {
+                        json!(value == "true")
+                    } else {
+                        json!(value)
+                    };
+                    Some(json!({"type": option["type"], "name": name, "value": value}))
                 })
                 .collect()
         };
@@ -224,6 +302,38 @@ mod tests {
                 "link ana@example.com",
             ),
         ];
+        let cases = cases.into_iter().chain([
+            (
+                (
+                    "kudos",
+                    Some("give"),
+                    vec![
+                        ("reason", "for the careful review #craft"),
+                        ("private", "true"),
+                        ("to_2", "80351110224678913"),
+                        ("to", "80351110224678912"),
+                    ],
+                ),
+                "give <@80351110224678912> <@80351110224678913> for the careful review #craft \
+                 --private",
+            ),
+            (
+                (
+                    "kudos",
+                    Some("give"),
+                    vec![
+                        ("reason", "for the careful review"),
+                        ("private", "false"),
+                        ("to", "80351110224678912"),
+                    ],
+                ),
+                "give <@80351110224678912> for the careful review",
+            ),
+            (
+                ("kudos", Some("leaderboard"), vec![("period", "quarter")]),
+                "leaderboard quarter",
+            ),
+        ]);
         for ((command, subcommand, values), expected) in cases {
             let (name, text) = typed(command, subcommand, &values);
             assert_eq!((name.as_str(), text.as_str()), (command, expected));
@@ -238,6 +348,26 @@ mod tests {
         };
         assert_eq!(parse("checkin", None, &[]), Ok(Command::CheckIn));
         assert_eq!(parse("rhythm", Some("help"), &[]), Ok(Command::Help));
+        let Ok(Command::Kudos(KudosCommand::Give(give))) = parse(
+            "kudos",
+            Some("give"),
+            &[
+                ("to", "80351110224678912"),
+                ("reason", "for the careful review #craft"),
+                ("private", "true"),
+            ],
+        ) else {
+            panic!("a give");
+        };
+        assert_eq!(give.recipients, ["80351110224678912"]);
+        assert_eq!(give.reason, "for the careful review");
+        assert!(give.private);
+        for subcommand in ["undo", "values", "left", "help", "leaderboard"] {
+            assert!(
+                matches!(parse("kudos", Some(subcommand), &[]), Ok(Command::Kudos(_))),
+                "{subcommand}"
+            );
+        }
         assert!(matches!(
             parse("rhythm", Some("timezone"), &[("zone", "Europe/Berlin")]),
             Ok(Command::Timezone(_))

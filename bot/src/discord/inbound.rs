@@ -28,6 +28,10 @@ const LABEL: u64 = 18;
 /// Application command option types that nest options rather than carry a value.
 const SUB_COMMAND: u64 = 1;
 const SUB_COMMAND_GROUP: u64 = 2;
+/// Option types whose value is read specially: a flag, and a person.
+const BOOLEAN: u64 = 5;
+const USER: u64 = 6;
+const MENTIONABLE: u64 = 9;
 /// The application command type of slash commands (the others are context menus).
 const CHAT_INPUT: u64 = 1;
 
@@ -229,15 +233,30 @@ fn submitted(
 }
 
 /// The words a Slack user would have typed for `parent`'s options: a subcommand's (or
-/// group's) name followed by its own options, or an option's value.
+/// group's) name followed by its own options. As a Slack user names people first
+/// (`/kudos @ana @ben for …`), people (user options, as mentions `<@ID>`) come first, then
+/// the other values in order, then flags (a true boolean option `private` as `--private`).
 fn option_words(parent: &Value, words: &mut Vec<String>) {
-    for option in parent
+    let options: Vec<&Value> = parent
         .get("options")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        match option.get("type").and_then(Value::as_u64) {
+        .collect();
+    let kind = |option: &Value| option.get("type").and_then(Value::as_u64);
+    let (people, rest): (Vec<&Value>, Vec<&Value>) = options
+        .into_iter()
+        .partition(|option| matches!(kind(option), Some(USER | MENTIONABLE)));
+    let (flags, rest): (Vec<&Value>, Vec<&Value>) = rest
+        .into_iter()
+        .partition(|option| kind(option) == Some(BOOLEAN));
+    for option in people {
+        if let Some(id) = option.get("value").and_then(Value::as_str) {
+            words.push(format!("<@{}>", id.trim()));
+        }
+    }
+    for option in rest {
+        match kind(option) {
             Some(SUB_COMMAND | SUB_COMMAND_GROUP) => {
                 words.extend(text(option, &["name"]));
                 option_words(option, words);
@@ -247,6 +266,11 @@ fn option_words(parent: &Value, words: &mut Vec<String>) {
                 Some(Value::Null) | None => {}
                 Some(other) => words.push(other.to_string()),
             },
+        }
+    }
+    for option in flags {
+        if option.get("value").and_then(Value::as_bool) == Some(true) {
+            words.extend(text(option, &["name"]).map(|name| format!("--{name}")));
         }
     }
 }

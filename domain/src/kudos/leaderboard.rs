@@ -22,8 +22,7 @@ impl BoardPeriod {
         let today = now.with_timezone(&zone).date_naive();
         let (first, next) = match self {
             Self::Week => {
-                let monday =
-                    today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+                let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
                 (monday, monday + Days::new(7))
             }
             Self::Month => {
@@ -137,7 +136,12 @@ pub fn board(
             *values.entry(tag.as_str()).or_default() += 1;
         }
     }
-    let name = |id: &PersonId| by_id.get(id).map_or("someone", |p| p.name.as_str()).to_owned();
+    let name = |id: &PersonId| {
+        by_id
+            .get(id)
+            .map_or("someone", |p| p.name.as_str())
+            .to_owned()
+    };
     let top = |counts: &HashMap<PersonId, u32>| {
         let mut entries: Vec<Entry> = counts
             .iter()
@@ -162,7 +166,10 @@ pub fn board(
         })
         .collect();
     value_entries.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    let active: Vec<&Person> = people.iter().filter(|p| p.active && in_team(&p.id)).collect();
+    let active: Vec<&Person> = people
+        .iter()
+        .filter(|p| p.active && in_team(&p.id))
+        .collect();
     Board {
         period: period.this().to_owned(),
         team: team.map(ToString::to_string),

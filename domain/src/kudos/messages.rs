@@ -36,7 +36,11 @@ fn resets_at(resets: DateTime<Utc>, person: &Person, now: DateTime<Utc>) -> Stri
     } else {
         format!("in {} hours", (minutes + 30) / 60)
     };
-    format!("{} ({}), {soon}", local.format("%a %-d %b at %H:%M"), person.timezone)
+    format!(
+        "{} ({}), {soon}",
+        local.format("%a %-d %b at %H:%M"),
+        person.timezone
+    )
 }
 
 /// The giver's confirmation.
@@ -46,7 +50,11 @@ pub fn given(policy: &KudosPolicy, names: &[&str], kudos: &NewKudos, left: u32) 
         let values: Vec<String> = kudos
             .values
             .iter()
-            .map(|tag| policy.value(tag).map_or_else(|| format!("#{tag}"), |v| v.name.clone()))
+            .map(|tag| {
+                policy
+                    .value(tag)
+                    .map_or_else(|| format!("#{tag}"), |v| v.name.clone())
+            })
             .collect();
         let _ = write!(text, " for {}", values.join(" and "));
     }
@@ -182,7 +190,10 @@ fn value_names(policy: &KudosPolicy, kudos: &KudosRecord) -> String {
                 .values
                 .iter()
                 .find(|value| value.tag.as_str() == tag)
-                .map_or_else(|| format!("#{tag}"), |value| format!("#{tag} {}", value.name))
+                .map_or_else(
+                    || format!("#{tag}"),
+                    |value| format!("#{tag} {}", value.name),
+                )
         })
         .collect::<Vec<_>>()
         .join(" · ")

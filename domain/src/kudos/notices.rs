@@ -47,7 +47,13 @@ pub async fn compose<S: Kudos + Directory>(
             Reader::Manager { report: &report }
         }
     };
-    Ok(Some(messages::notice(&policy, &kudos, &giver, &recipients, reader)))
+    Ok(Some(messages::notice(
+        &policy,
+        &kudos,
+        &giver,
+        &recipients,
+        reader,
+    )))
 }
 
 async fn name<S: Directory>(store: &S, id: PersonId) -> Result<String, StoreError> {

@@ -134,9 +134,8 @@ impl KudosPolicy {
             }
         }
         if self.require_value && self.values.is_empty() {
-            problems.push(
-                "require_value: no value is listed, so no kudos could be given".to_owned(),
-            );
+            problems
+                .push("require_value: no value is listed, so no kudos could be given".to_owned());
         }
         if self.give_limit == 0 {
             problems.push("give_limit: must be at least 1".to_owned());
@@ -153,11 +152,141 @@ impl KudosPolicy {
     }
 }
 
+/// A policy file's `[kudos]` table as written. Missing keys keep their defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KudosDoc {
+    require_value: Option<bool>,
+    period: Option<String>,
+    give_limit: Option<u32>,
+    manager_give_limit: Option<u32>,
+    hr_give_limit: Option<u32>,
+    receive_cap: Option<u32>,
+    slack_channel: Option<String>,
+    discord_channel: Option<String>,
+    slack_reaction: Option<String>,
+    discord_reaction: Option<String>,
+    #[serde(default)]
+    value: Vec<ValueDoc>,
+}
+
+/// A `[[kudos.value]]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValueDoc {
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+impl KudosDoc {
+    /// The policy it writes, or every problem, each naming its key (`kudos: give_limit: …`).
+    pub fn read(&self) -> Result<KudosPolicy, Vec<String>> {
+        let mut problems = Vec::new();
+        let defaults = KudosPolicy::default();
+        let period = match self.period.as_deref().map(str::trim) {
+            None | Some("day") => AllowancePeriod::Day,
+            Some("week") => AllowancePeriod::Week,
+            Some(other) => {
+                problems.push(format!("period: `{other}` is not day or week"));
+                AllowancePeriod::Day
+            }
+        };
+        let mut values = Vec::new();
+        for doc in &self.value {
+            match ValueTag::parse(&doc.tag) {
+                Ok(tag) => values.push(CompanyValue {
+                    tag,
+                    name: doc.name.trim().to_owned(),
+                    description: doc.description.trim().to_owned(),
+                }),
+                Err(invalid) => problems.push(format!("value: tag: {invalid}")),
+            }
+        }
+        let mut channels = BTreeMap::new();
+        for (platform, channel) in [
+            (Platform::Slack, &self.slack_channel),
+            (Platform::Discord, &self.discord_channel),
+        ] {
+            if let Some(channel) = channel {
+                channels.insert(platform, channel.trim().to_owned());
+            }
+        }
+        let reaction = |set: &Option<String>, default: Option<String>| match set {
+            Some(emoji) if emoji.trim().is_empty() => None,
+            Some(emoji) => Some(emoji.trim().trim_matches(':').to_owned()),
+            None => default,
+        };
+        let policy = KudosPolicy {
+            values,
+            require_value: self.require_value.unwrap_or(defaults.require_value),
+            period,
+            give_limit: self.give_limit.unwrap_or(defaults.give_limit),
+            manager_give_limit: self.manager_give_limit,
+            hr_give_limit: self.hr_give_limit,
+            receive_cap: self.receive_cap,
+            channels,
+            slack_reaction: reaction(&self.slack_reaction, defaults.slack_reaction),
+            discord_reaction: reaction(&self.discord_reaction, defaults.discord_reaction),
+        };
+        problems.extend(policy.problems());
+        if problems.is_empty() {
+            Ok(policy)
+        } else {
+            Err(problems
+                .into_iter()
+                .map(|problem| format!("kudos: {problem}"))
+                .collect())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone as _;
 
     use super::*;
+
+    #[test]
+    fn a_kudos_table_is_read_with_every_problem_named() {
+        let doc: KudosDoc = toml::from_str(
+            r##"
+            require_value = true
+            period = "week"
+            give_limit = 3
+            slack_channel = "C0KUDOS"
+            slack_reaction = ":tada:"
+            [[value]]
+            tag = "#Ownership"
+            name = "Ownership"
+            "##,
+        )
+        .unwrap();
+        let policy = doc.read().unwrap();
+        assert_eq!(policy.period, AllowancePeriod::Week);
+        assert_eq!(policy.values[0].tag.as_str(), "ownership");
+        assert_eq!(policy.channels[&Platform::Slack], "C0KUDOS");
+        assert_eq!(policy.reaction(Platform::Slack), Some("tada"));
+        assert_eq!(policy.reaction(Platform::Discord), Some("👏"));
+
+        let doc: KudosDoc = toml::from_str(
+            r#"
+            require_value = true
+            period = "fortnight"
+            give_limit = 0
+            [[value]]
+            tag = "two words"
+            name = "X"
+            "#,
+        )
+        .unwrap();
+        let problems = doc.read().unwrap_err();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems.iter().all(|p| p.starts_with("kudos: ")));
+    }
 
     #[test]
     fn a_day_is_the_givers_local_day_and_a_week_starts_on_monday() {

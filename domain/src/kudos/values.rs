@@ -94,7 +94,10 @@ mod tests {
     fn a_reason_needs_ten_to_five_hundred_characters() {
         assert!(KudosReason::parse("thanks!").is_err());
         assert!(KudosReason::parse("   thanks a lot   ").is_ok());
-        assert!(KudosReason::parse("   thanks!!!   ").is_err(), "nine characters, trimmed");
+        assert!(
+            KudosReason::parse("   thanks!!!   ").is_err(),
+            "nine characters, trimmed"
+        );
         assert!(KudosReason::parse(&"x".repeat(501)).is_err());
         assert_eq!(
             KudosReason::parse("  shipped the release  ")

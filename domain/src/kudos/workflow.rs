@@ -200,9 +200,11 @@ async fn recipients<S: Directory>(
             )));
         };
         if person.id == giver.id {
-            return Ok(Err("You can't give kudos to yourself. Who helped you lately? \
+            return Ok(Err(
+                "You can't give kudos to yourself. Who helped you lately? \
                            Recognise them instead."
-                .to_owned()));
+                    .to_owned(),
+            ));
         }
         if !person.active {
             return Ok(Err(format!(
@@ -221,9 +223,7 @@ async fn recipients<S: Directory>(
 fn check_values(policy: &KudosPolicy, tags: &[ValueTag]) -> Result<(), String> {
     if let Some(unknown) = tags.iter().find(|tag| policy.value(tag).is_none()) {
         return Err(if policy.values.is_empty() {
-            format!(
-                "#{unknown} is not a company value: none are set up yet, so leave tags out."
-            )
+            format!("#{unknown} is not a company value: none are set up yet, so leave tags out.")
         } else {
             format!(
                 "#{unknown} is not a company value. Tag one of: {}.",
@@ -298,7 +298,10 @@ async fn undo<S: Kudos + Directory>(
     giver: &Person,
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError> {
-    let Some(kudos) = store.retract_kudos(giver.id, now - UNDO_WINDOW, now).await? else {
+    let Some(kudos) = store
+        .retract_kudos(giver.id, now - UNDO_WINDOW, now)
+        .await?
+    else {
         return Ok(Reply::Private(format!(
             "There is no kudos of yours from the last {} minutes to take back. HR can remove an \
              older one.",
@@ -311,7 +314,13 @@ async fn undo<S: Kudos + Directory>(
             id: Some(*id),
             ..PeopleFilter::default()
         };
-        names.extend(store.people(&filter).await?.into_iter().map(|p| p.name.to_string()));
+        names.extend(
+            store
+                .people(&filter)
+                .await?
+                .into_iter()
+                .map(|p| p.name.to_string()),
+        );
     }
     Ok(Reply::Private(format!(
         "Taken back: your kudos to {}. It no longer counts, and announcements not yet posted \

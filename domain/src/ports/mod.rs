@@ -53,9 +53,9 @@ pub enum StoreError {
 
 /// Everything the chat handlers need from storage, named once: implemented by whatever has
 /// it all.
-pub trait ChatStore: CheckIns + Directory + Links + PersonSettings {}
+pub trait ChatStore: CheckIns + Directory + Kudos + Links + PersonSettings {}
 
-impl<T: CheckIns + Directory + Links + PersonSettings> ChatStore for T {}
+impl<T: CheckIns + Directory + Kudos + Links + PersonSettings> ChatStore for T {}
 
 /// Which people to list.
 #[derive(Debug, Clone, Default)]

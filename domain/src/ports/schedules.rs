@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{AuditEntry, Commit, StoreError};
 use crate::checkin::Template;
+use crate::kudos::KudosPolicy;
 use crate::schedule::{HolidayCalendar, Schedule};
 
 /// A schedule's storage id.
@@ -95,6 +96,8 @@ pub struct SchedulePlan {
     /// Check-in templates to create or replace, by name. None is ever deleted: check-ins
     /// already asked name their template.
     pub templates: Vec<Template>,
+    /// The kudos policy to write (it replaces the stored one whole).
+    pub kudos: Option<KudosPolicy>,
     /// The audit-log entry written with them.
     pub audit: Option<AuditEntry>,
 }
@@ -102,7 +105,10 @@ pub struct SchedulePlan {
 impl SchedulePlan {
     /// Whether applying the plan writes nothing.
     pub fn is_empty(&self) -> bool {
-        self.calendars.is_empty() && self.changes.is_empty() && self.templates.is_empty()
+        self.calendars.is_empty()
+            && self.changes.is_empty()
+            && self.templates.is_empty()
+            && self.kudos.is_none()
     }
 }
 

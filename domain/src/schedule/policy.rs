@@ -18,6 +18,8 @@ use super::{
 };
 use crate::checkin::Template;
 use crate::duration::HumanDuration;
+use crate::kudos::KudosPolicy;
+use crate::kudos::policy::KudosDoc;
 use crate::people::Invalid;
 
 mod templates;
@@ -33,6 +35,8 @@ pub struct Policy {
     pub schedules: Vec<Schedule>,
     /// Its check-in templates, in file order. One named `default` replaces the built-in.
     pub templates: Vec<Template>,
+    /// Its `[kudos]` table: the kudos policy to write, if the file has one.
+    pub kudos: Option<KudosPolicy>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +48,7 @@ struct RawPolicy {
     schedule: Vec<ScheduleDoc>,
     #[serde(default)]
     checkin_template: Vec<templates::TemplateDoc>,
+    kudos: Option<KudosDoc>,
 }
 
 #[derive(Deserialize)]
@@ -248,11 +253,16 @@ impl Policy {
             }
         }
         let templates = templates::read_templates(&raw.checkin_template, &mut found);
+        let kudos = raw
+            .kudos
+            .as_ref()
+            .and_then(|doc| doc.read().map_err(|problems| found.extend(problems)).ok());
         if found.is_empty() {
             Ok(Self {
                 calendars,
                 schedules,
                 templates,
+                kudos,
             })
         } else {
             Err(found)

@@ -151,6 +151,9 @@ pub(crate) async fn apply(
         .await
         .map_err(classify("writing a check-in template"))?;
     }
+    if let Some(kudos) = &plan.kudos {
+        super::kudos::write_policy(conn, kudos, now).await?;
+    }
     for change in &plan.changes {
         let written = match change {
             ScheduleChange::Create { schedule, next_fire_at } => sqlx::query(

@@ -4,6 +4,7 @@
 mod checkins;
 mod digests;
 mod directory;
+mod kudos;
 mod links;
 mod platform;
 mod schedules;

@@ -25,6 +25,7 @@ fn create_all(policy: &Policy) -> SchedulePlan {
             })
             .collect(),
         templates: policy.templates.clone(),
+        kudos: policy.kudos.clone(),
         audit: Some(AuditEntry {
             actor: "test".into(),
             action: "schedule.apply".into(),

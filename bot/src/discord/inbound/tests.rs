@@ -105,8 +105,10 @@ fn subcommands_and_their_options_become_the_text_a_slack_user_would_type() {
     payload["data"]["options"] = json!([{
         "type": 2, "name": "admin", "options": [{
             "type": 1, "name": "remind", "options": [
-                {"type": 4, "name": "days", "value": 3},
                 {"type": 5, "name": "loud", "value": true},
+                {"type": 5, "name": "quiet", "value": false},
+                {"type": 4, "name": "days", "value": 3},
+                {"type": 6, "name": "who", "value": "80351110224678912"},
             ]
         }]
     }]);
@@ -114,8 +116,8 @@ fn subcommands_and_their_options_become_the_text_a_slack_user_would_type() {
         panic!("a command");
     };
     assert_eq!(
-        text, "admin remind 3 true",
-        "groups, numbers and booleans too"
+        text, "admin remind <@80351110224678912> 3 --loud",
+        "groups and numbers too; people first, as mentions; true flags last"
     );
 }
 
