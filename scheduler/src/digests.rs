@@ -16,9 +16,11 @@ use rhythm_domain::checkin::Template;
 use rhythm_domain::checkin::digest::{Day, PlannedDigest, plan};
 use rhythm_domain::clock::Clock;
 use rhythm_domain::ports::{
-    Announcer, CheckIns, DigestOutcome, Digests, Directory, PeopleFilter, SendError, StoreError,
+    Announcer, CheckIns, DigestOutcome, Digests, Directory, PeopleFilter, StoreError,
 };
 use tokio_util::sync::CancellationToken;
+
+use crate::retry::{AfterFailure, after_failure};
 
 /// How often the poster looks for digests that came due.
 pub const POLL: std::time::Duration = std::time::Duration::from_secs(60);
@@ -156,27 +158,26 @@ where
                 tracing::info!(digest = %key.audience, schedule.id = key.schedule.0, date = %key.date, to = %digest.to, "digest posted");
                 DigestOutcome::Posted(at)
             }
-            Err(SendError::Retryable { after, reason }) if attempt < self.settings.max_attempts => {
-                run.retried += 1;
-                let backoff = Duration::minutes(1) * 2_i32.pow(attempt.min(10) - 1);
-                let after = after
-                    .and_then(|after| Duration::from_std(after).ok())
-                    .unwrap_or(backoff);
-                tracing::warn!(digest = %key.audience, attempt, error = %reason, "digest not posted; will retry");
-                DigestOutcome::Retry {
-                    at: self.clock.now() + after,
-                    error: reason,
+            Err(error) => match after_failure(
+                error,
+                attempt,
+                self.settings.max_attempts,
+                Duration::minutes(1),
+            ) {
+                AfterFailure::Retry { after, reason } => {
+                    run.retried += 1;
+                    tracing::warn!(digest = %key.audience, attempt, error = %reason, "digest not posted; will retry");
+                    DigestOutcome::Retry {
+                        at: self.clock.now() + after,
+                        error: reason,
+                    }
                 }
-            }
-            Err(error) => {
-                let reason = match error {
-                    SendError::Retryable { reason, .. } | SendError::Fatal { reason } => reason,
-                    SendError::Expired => error.to_string(),
-                };
-                run.failed += 1;
-                tracing::error!(digest = %key.audience, to = %digest.to, attempt, error = %reason, "digest could not be posted; giving up");
-                DigestOutcome::Failed(reason)
-            }
+                AfterFailure::GiveUp(reason) => {
+                    run.failed += 1;
+                    tracing::error!(digest = %key.audience, to = %digest.to, attempt, error = %reason, "digest could not be posted; giving up");
+                    DigestOutcome::Failed(reason)
+                }
+            },
         };
         let label = match &outcome {
             DigestOutcome::Posted(_) => "posted",

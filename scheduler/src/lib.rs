@@ -40,3 +40,4 @@ pub mod placement;
 pub mod planner;
 pub mod preview;
 pub mod recurrence;
+mod retry;

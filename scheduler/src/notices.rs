@@ -13,10 +13,10 @@ use chrono::Duration;
 use rhythm_domain::clock::Clock;
 use rhythm_domain::kudos::notices::compose;
 use rhythm_domain::people::Platform;
-use rhythm_domain::ports::{
-    Announcer, Directory, Kudos, Notice, NoticeOutcome, SendError, StoreError,
-};
+use rhythm_domain::ports::{Announcer, Directory, Kudos, Notice, NoticeOutcome, StoreError};
 use tokio_util::sync::CancellationToken;
+
+use crate::retry::{AfterFailure, after_failure};
 
 /// How often a poster looks for notices.
 pub const POLL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -24,6 +24,8 @@ pub const POLL: std::time::Duration = std::time::Duration::from_secs(2);
 const CLAIM: Duration = Duration::minutes(2);
 /// Tries before a notice is recorded as failed.
 const MAX_ATTEMPTS: u32 = 5;
+/// The wait before the second try; it doubles with each try after.
+const FIRST_BACKOFF: Duration = Duration::seconds(10);
 /// Notices read per look.
 const BATCH: u32 = 50;
 
@@ -94,27 +96,21 @@ where
                     tracing::info!(notice.id = notice.id.0, notice.subject = notice.subject, to = %notice.to, "notice posted");
                     NoticeOutcome::Posted(at)
                 }
-                Err(SendError::Retryable { after, reason }) if attempt < MAX_ATTEMPTS => {
-                    run.retried += 1;
-                    let backoff = Duration::seconds(10) * 2_i32.pow(attempt.min(10) - 1);
-                    let after = after
-                        .and_then(|after| Duration::from_std(after).ok())
-                        .unwrap_or(backoff);
-                    tracing::warn!(notice.id = notice.id.0, attempt, error = %reason, "notice not posted; will retry");
-                    NoticeOutcome::Retry {
-                        at: self.clock.now() + after,
-                        error: reason,
+                Err(error) => match after_failure(error, attempt, MAX_ATTEMPTS, FIRST_BACKOFF) {
+                    AfterFailure::Retry { after, reason } => {
+                        run.retried += 1;
+                        tracing::warn!(notice.id = notice.id.0, attempt, error = %reason, "notice not posted; will retry");
+                        NoticeOutcome::Retry {
+                            at: self.clock.now() + after,
+                            error: reason,
+                        }
                     }
-                }
-                Err(error) => {
-                    let reason = match error {
-                        SendError::Retryable { reason, .. } | SendError::Fatal { reason } => reason,
-                        SendError::Expired => error.to_string(),
-                    };
-                    run.failed += 1;
-                    tracing::error!(notice.id = notice.id.0, to = %notice.to, attempt, error = %reason, "notice could not be posted; giving up");
-                    NoticeOutcome::Failed(reason)
-                }
+                    AfterFailure::GiveUp(reason) => {
+                        run.failed += 1;
+                        tracing::error!(notice.id = notice.id.0, to = %notice.to, attempt, error = %reason, "notice could not be posted; giving up");
+                        NoticeOutcome::Failed(reason)
+                    }
+                },
             },
         };
         let label = match &outcome {
