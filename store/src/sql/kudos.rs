@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use rhythm_domain::kudos::KudosPolicy;
+use rhythm_domain::kudos::notices::subject;
 use rhythm_domain::people::{PersonId, Platform};
 use rhythm_domain::ports::{
     Allowance, AuditEntry, Destination, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord,
@@ -18,11 +19,6 @@ use crate::convert::instant;
 use crate::error::classify;
 
 type Connection = <Db as sqlx::Database>::Connection;
-
-/// What notices about kudos `id` are about.
-fn subject(id: KudosId) -> String {
-    format!("kudos:{}", id.0)
-}
 
 /// Writes HR's kudos policy (the one row), for the transaction that applies a policy file.
 pub(crate) async fn write_policy(
@@ -177,42 +173,43 @@ async fn by_id(conn: &mut Connection, id: KudosId) -> Result<Option<KudosRecord>
     Ok(read(conn, Which::One(id)).await?.into_iter().next())
 }
 
-/// Recipients `giver` recognised since `since` (epoch ms) in kudos that stand.
-async fn given_since(
-    conn: &mut Connection,
-    giver: PersonId,
-    since: i64,
-) -> Result<u32, StoreError> {
-    let given: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id \
-         WHERE k.giver_id = $1 AND k.given_at >= $2 \
-         AND k.retracted_at IS NULL AND k.removed_at IS NULL",
-    )
-    .bind(giver.0)
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(classify("counting kudos given"))?;
-    Ok(u32::try_from(given).unwrap_or(u32::MAX))
+/// Whose kudos to count: the recipients a giver recognised, or the kudos a person received.
+#[derive(Clone, Copy)]
+enum Counted {
+    GivenBy(PersonId),
+    ReceivedBy(PersonId),
 }
 
-/// Kudos `person` received since `since` (epoch ms) that stand.
-async fn received_since(
+/// What `counted` says since `since` (epoch ms), in kudos that stand: each (kudos,
+/// recipient) pair counts one.
+async fn standing_since(
     conn: &mut Connection,
-    person: PersonId,
+    counted: Counted,
     since: i64,
 ) -> Result<u32, StoreError> {
-    let received: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id \
-         WHERE r.person_id = $1 AND k.given_at >= $2 \
-         AND k.retracted_at IS NULL AND k.removed_at IS NULL",
-    )
-    .bind(person.0)
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(classify("counting kudos received"))?;
-    Ok(u32::try_from(received).unwrap_or(u32::MAX))
+    let (query, person, what) = match counted {
+        Counted::GivenBy(person) => (
+            "SELECT COUNT(*) FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id \
+             WHERE k.giver_id = $1 AND k.given_at >= $2 \
+             AND k.retracted_at IS NULL AND k.removed_at IS NULL",
+            person,
+            "counting kudos given",
+        ),
+        Counted::ReceivedBy(person) => (
+            "SELECT COUNT(*) FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id \
+             WHERE r.person_id = $1 AND k.given_at >= $2 \
+             AND k.retracted_at IS NULL AND k.removed_at IS NULL",
+            person,
+            "counting kudos received",
+        ),
+    };
+    let count: i64 = sqlx::query_scalar(query)
+        .bind(person.0)
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(classify(what))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 async fn kudos_with_key(conn: &mut Connection, key: &str) -> Result<Option<KudosId>, StoreError> {
@@ -264,14 +261,14 @@ impl Kudos for SqlStore {
         {
             return Ok(GiveOutcome::Repeat(id));
         }
-        let given = given_since(&mut tx, kudos.giver, since).await?;
+        let given = standing_since(&mut tx, Counted::GivenBy(kudos.giver), since).await?;
         let new = u32::try_from(recipients.len()).unwrap_or(u32::MAX);
         if given.saturating_add(new) > allowance.limit {
             return Ok(GiveOutcome::OverAllowance { given });
         }
         if let Some(cap) = allowance.receive_cap {
             for &person in &recipients {
-                let received = received_since(&mut tx, person, since).await?;
+                let received = standing_since(&mut tx, Counted::ReceivedBy(person), since).await?;
                 if received >= cap {
                     return Ok(GiveOutcome::OverReceiveCap { person, received });
                 }
@@ -331,7 +328,7 @@ impl Kudos for SqlStore {
         since: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
         let mut conn = self.connection().await?;
-        given_since(&mut conn, giver, since.timestamp_millis()).await
+        standing_since(&mut conn, Counted::GivenBy(giver), since.timestamp_millis()).await
     }
 
     async fn retract_kudos(
