@@ -209,7 +209,7 @@ impl App {
         if let Some(discord) = &self.discord {
             let (merged, gateway) = discord.serve(&self.store, routes, &context, &shutdown);
             routes = merged;
-            listeners.extend(gateway);
+            listeners.push(gateway);
         }
         let server = axum::serve(self.listener, routes)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned());

@@ -1,6 +1,8 @@
 //! Discord, wired into `rhythm run` when `DISCORD_TOKEN` is set: deliveries as DMs, the
-//! slash commands registered at start, and interactions received over the gateway (one
-//! replica at a time) or the HTTP endpoint.
+//! slash commands registered at start, the gateway (one replica at a time), and in `http`
+//! mode the interactions endpoint. The gateway connects in both modes: reactions (the kudos
+//! emoji) arrive only over it; interactions arrive over it in `gateway` mode, and at the
+//! endpoint instead once Discord is given its URL.
 
 use rhythm_bot::follow_ups::Context;
 use std::sync::Arc;
@@ -28,18 +30,11 @@ pub struct Discord {
     pub limits: Limits,
     /// Where slash commands are registered: a server, or everywhere.
     guild: Option<String>,
-    /// How interactions arrive.
-    transport: Transport,
-}
-
-/// How interactions reach Rhythm.
-enum Transport {
-    /// The gateway, with the token.
-    Gateway { api_url: String, token: String },
-    /// The HTTP endpoint, with the application's public key.
-    Http(Verifier),
-    /// Neither (the HTTP endpoint lacks its public key): deliveries only.
-    None,
+    /// Where the gateway is, and the token it identifies with.
+    gateway: (String, String),
+    /// The HTTP interactions endpoint's verifier (the application's public key), in `http`
+    /// mode.
+    endpoint: Option<Verifier>,
 }
 
 impl Discord {
@@ -61,30 +56,28 @@ impl Discord {
                 return None;
             }
         };
-        let transport = match (settings.discord.mode, &secrets.discord_public_key) {
-            (DiscordMode::Gateway, _) => Transport::Gateway {
-                api_url: api_url.to_owned(),
-                token: token.expose_secret().to_owned(),
-            },
+        let endpoint = match (settings.discord.mode, &secrets.discord_public_key) {
+            (DiscordMode::Gateway, _) => None,
             (DiscordMode::Http, Some(key)) => match Verifier::new(key) {
-                Ok(verifier) => Transport::Http(verifier),
+                Ok(verifier) => Some(verifier),
                 Err(error) => {
                     tracing::error!(error = %error, "DISCORD_PUBLIC_KEY is not usable: /discord/interactions is not served");
-                    Transport::None
+                    None
                 }
             },
             (DiscordMode::Http, None) => {
                 tracing::error!(
                     "[discord] mode is \"http\" but DISCORD_PUBLIC_KEY is not set: Discord's requests cannot be verified, so /discord/interactions is not served"
                 );
-                Transport::None
+                None
             }
         };
         Some(Self {
             api,
             limits: settings.discord.limits(),
             guild: settings.discord.guild_id.clone(),
-            transport,
+            gateway: (api_url.to_owned(), token.expose_secret().to_owned()),
+            endpoint,
         })
     }
 
@@ -108,50 +101,48 @@ impl Discord {
         });
     }
 
-    /// Receives interactions: the gateway, held by one replica at a time (returned as a
-    /// task), or the HTTP endpoint's routes (merged into `routes`).
+    /// Receives what Discord sends: the gateway, held by one replica at a time (returned as
+    /// a task), and in `http` mode the interactions endpoint's routes (merged into `routes`).
     pub fn serve(
         &self,
         store: &Store,
         routes: axum::Router,
         context: &Context,
         shutdown: &CancellationToken,
-    ) -> (axum::Router, Option<tokio::task::JoinHandle<()>>) {
+    ) -> (axum::Router, tokio::task::JoinHandle<()>) {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let handler = Arc::new(
             DiscordHandler::new(self.api.clone(), store.clone(), Arc::clone(&clock))
                 .in_context(context.clone()),
         );
-        match &self.transport {
-            Transport::Gateway { api_url, token } => {
-                let config = GatewayConfig {
-                    api_url: api_url.clone(),
-                    token: token.clone(),
-                    intents: DEFAULT_INTENTS,
-                    reconnect: Reconnect::default(),
-                };
-                let task = connection::run(
-                    handler,
-                    config,
-                    store.clone(),
-                    replica_id(),
-                    Lease::default(),
-                    clock,
-                    shutdown.clone(),
-                );
-                let task = tokio::spawn(async move {
-                    if let Err(reason) = task.await {
-                        tracing::error!(reason = %reason, "the Discord gateway stopped for good; interactions will not arrive until Rhythm restarts");
-                    }
-                });
-                (routes, Some(task))
+        let config = GatewayConfig {
+            api_url: self.gateway.0.clone(),
+            token: self.gateway.1.clone(),
+            intents: DEFAULT_INTENTS,
+            reconnect: Reconnect::default(),
+        };
+        let routes = match &self.endpoint {
+            Some(verifier) => {
+                let http = DiscordHttp::new(Arc::clone(&handler), verifier.clone(), clock.clone());
+                routes.merge(discord_routes(Arc::new(http)))
             }
-            Transport::Http(verifier) => {
-                let http = DiscordHttp::new(handler, verifier.clone(), clock);
-                (routes.merge(discord_routes(Arc::new(http))), None)
+            None => routes,
+        };
+        let task = connection::run(
+            handler,
+            config,
+            store.clone(),
+            replica_id(),
+            Lease::default(),
+            clock,
+            shutdown.clone(),
+        );
+        let task = tokio::spawn(async move {
+            if let Err(reason) = task.await {
+                tracing::error!(reason = %reason, "the Discord gateway stopped for good; reactions (and in gateway mode, interactions) will not arrive until Rhythm restarts");
             }
-            Transport::None => (routes, None),
-        }
+        });
+        (routes, task)
     }
 }
 

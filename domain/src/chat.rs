@@ -137,6 +137,22 @@ pub enum Interaction {
     },
 }
 
+impl Interaction {
+    /// What the button or form asks for.
+    pub fn action(&self) -> &str {
+        match self {
+            Self::Pressed { action, .. } | Self::Submitted { action, .. } => action,
+        }
+    }
+
+    /// What it is about.
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Pressed { value, .. } | Self::Submitted { value, .. } => value,
+        }
+    }
+}
+
 /// What the bot does in answer to an interaction or a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {

@@ -1,12 +1,13 @@
 //! What people ask in chat, the same words on every platform: `/checkin`, `/rhythm help`,
 //! `/rhythm timezone Europe/Berlin`, `/rhythm ooo 2026-12-20 2027-01-02`,
 //! `/rhythm link ana@example.com`. Parsed once here; bad input gets a sentence saying what
-//! is wrong and changes nothing. [`answer`] is what the platforms' handlers call.
+//! is wrong and changes nothing. [`answer`] (commands) and [`interaction`] (buttons and
+//! forms) are what the platforms' handlers call.
 
 use chrono::DateTime;
 use chrono::Utc;
 
-use crate::chat::Reply;
+use crate::chat::{Interaction, Reply};
 use crate::checkin::workflow::start_today;
 use crate::kudos::command::KudosCommand;
 use crate::link::{self, LinkCommand};
@@ -119,6 +120,28 @@ where
         }
         (None, Command::Link(link)) => link::run(store, notify, &account, link, now).await,
         (None, _) => Ok(Reply::Private(stranger(platform))),
+    }
+}
+
+/// Answers a button pressed or a form submitted by `user` on `platform`: the workflow that
+/// made the button or the form (its action's prefix says which) takes it.
+pub async fn interaction<S>(
+    store: &S,
+    platform: Platform,
+    user: &str,
+    interaction: &Interaction,
+    now: DateTime<Utc>,
+) -> Result<Reply, StoreError>
+where
+    S: CheckIns + Directory + Kudos,
+{
+    let Some(person) = link::holder(store, platform, user, true).await? else {
+        return Ok(Reply::Private(stranger(platform)));
+    };
+    if interaction.action().starts_with("kudos:") {
+        crate::kudos::for_message::interact(store, &person, platform, interaction, now).await
+    } else {
+        crate::checkin::workflow::interact(store, &person, interaction, now).await
     }
 }
 

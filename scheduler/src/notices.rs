@@ -5,15 +5,19 @@
 //! in the database before posting it (so of several replicas one posts it; a claim held by
 //! one that died lapses), composes it then (a kudos taken back meanwhile is skipped), and
 //! records how it went: posted, retried with backoff (honouring Retry-After) up to five
-//! tries, or failed with the reason.
+//! tries, or failed with the reason. On Mondays it also adds the weekly kudos board
+//! ([`weekly`]) for its platform's kudos channel.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use rhythm_domain::clock::Clock;
 use rhythm_domain::kudos::notices::compose;
+use rhythm_domain::kudos::weekly;
 use rhythm_domain::people::Platform;
-use rhythm_domain::ports::{Announcer, Directory, Kudos, Notice, NoticeOutcome, StoreError};
+use rhythm_domain::ports::{
+    Announcer, Destination, Directory, Kudos, NewNotice, Notice, NoticeOutcome, StoreError,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::retry::{AfterFailure, after_failure};
@@ -48,6 +52,8 @@ pub struct NoticePoster<S, A> {
     announcer: A,
     platform: Platform,
     clock: Arc<dyn Clock>,
+    /// The weekly board (subject and channel) this process added last.
+    board_added: Mutex<Option<String>>,
 }
 
 impl<S, A> NoticePoster<S, A>
@@ -64,13 +70,15 @@ where
             announcer,
             platform,
             clock,
+            board_added: Mutex::new(None),
         })
     }
 
-    /// Posts every notice due now.
+    /// Posts every notice due now, after adding this week's board if it is due.
     pub async fn run_once(&self) -> Result<NoticeRun, StoreError> {
         let mut run = NoticeRun::default();
         let now = self.clock.now();
+        self.add_weekly_board(now).await?;
         for notice in self.store.due_notices(self.platform, now, BATCH).await? {
             if self
                 .store
@@ -81,6 +89,36 @@ where
             }
         }
         Ok(run)
+    }
+
+    /// Adds the weekly board's notice for this platform's kudos channel once it is due: once
+    /// per process and week (the database ignores another replica's repeat).
+    async fn add_weekly_board(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let policy = self.store.kudos_policy().await?;
+        let Some(subject) = weekly::due(&policy, now) else {
+            return Ok(());
+        };
+        let Some(channel) = policy.channels.get(&self.platform) else {
+            return Ok(());
+        };
+        let to = NewNotice {
+            platform: self.platform,
+            to: Destination::Channel(channel.clone()),
+        };
+        let added = format!("{subject} {}", to.to);
+        if self
+            .board_added
+            .lock()
+            .map(|last| *last == Some(added.clone()))
+            .unwrap_or(false)
+        {
+            return Ok(());
+        }
+        self.store.add_notices(&subject, &[to], now).await?;
+        if let Ok(mut last) = self.board_added.lock() {
+            *last = Some(added);
+        }
+        Ok(())
     }
 
     async fn post(&self, notice: &Notice, run: &mut NoticeRun) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use rhythm_domain::chat::truncate;
 use rhythm_domain::kudos::command::BoardPeriod;
-use rhythm_domain::kudos::leaderboard::board;
+use rhythm_domain::kudos::leaderboard::read as read_board;
 use rhythm_domain::kudos::messages;
 use rhythm_domain::people::{Email, Person, PersonId, TeamName, Timezone};
 use rhythm_domain::ports::{
@@ -257,18 +257,9 @@ async fn leaderboard(
         )));
     }
     let window = period.window(Utc::now(), zone.tz());
-    let kudos = store
-        .kudos_list(&KudosFilter {
-            from: window.0,
-            to: window.1,
-            person: None,
-        })
-        .await
-        .map_err(anyhow::Error::from)?;
-    let people: Vec<Person> = everyone(&store).await?.into_values().collect();
-    let policy = store.kudos_policy().await.map_err(anyhow::Error::from)?;
+    let board = read_board(&store, period, window, team.as_ref()).await;
     store.close().await;
-    let board = board(&kudos, &people, &policy, period, window, team.as_ref());
+    let board = board.map_err(anyhow::Error::from)?;
     if json {
         println!(
             "{}",

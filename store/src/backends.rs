@@ -17,7 +17,7 @@ use rhythm_domain::ports::{
 };
 use rhythm_domain::ports::{
     Allowance, Destination, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord, NewKudos,
-    Notice, NoticeId, NoticeOutcome,
+    NewNotice, Notice, NoticeId, NoticeOutcome,
 };
 use rhythm_domain::schedule::{HolidayCalendar, OutOfOffice};
 use rhythm_domain::sync::SyncPlan;
@@ -472,6 +472,15 @@ impl Kudos for Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         on_backend!(self, store => store.finish_notice(id, outcome, now).await)
+    }
+
+    async fn add_notices(
+        &self,
+        subject: &str,
+        notices: &[NewNotice],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, store => store.add_notices(subject, notices, now).await)
     }
 
     async fn posted_notices(

@@ -1,14 +1,18 @@
 //! The application commands Rhythm registers: `/checkin`; `/kudos` with `give` (up to four
 //! people picked from the member list, a reason with #value tags, and a `private` flag),
 //! `undo`, `leaderboard`, `values`, `left` and `help`; and `/rhythm` with the subcommands
-//! `help`, `timezone`, `ooo` and `link`. The same words as on Slack: [`super::inbound`] turns a
+//! `help`, `timezone`, `ooo` and `link`; and *Give kudos for this* on a message's *Apps*
+//! menu. The same words as on Slack: [`super::inbound`] turns a
 //! command's options back into the text a Slack user would type after it, so one parser
 //! (`rhythm_domain::command`) serves both.
 
+use rhythm_domain::kudos::for_message;
 use serde_json::{Value, json};
 
 /// `CHAT_INPUT`: a slash command.
 const SLASH_COMMAND: u8 = 1;
+/// `MESSAGE`: a command on a message's *Apps* menu.
+const MESSAGE_COMMAND: u8 = 3;
 /// Option types.
 const SUB_COMMAND: u8 = 1;
 const STRING: u8 = 3;
@@ -53,7 +57,20 @@ pub fn definitions() -> Value {
                 ),
             ],
         ),
+        message_command(for_message::COMMAND_NAME),
     ])
+}
+
+/// A command in a message's *Apps* menu (type 3): its name is what people see, spaces and
+/// capitals allowed, and it has no description or options.
+fn message_command(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "",
+        "type": MESSAGE_COMMAND,
+        "contexts": CONTEXTS,
+        "integration_types": INTEGRATION_TYPES,
+    })
 }
 
 /// `/kudos`: the same subcommands as the words a Slack user types.
@@ -207,12 +224,22 @@ mod tests {
     #[test]
     fn names_and_descriptions_are_within_discords_limits() {
         let commands = commands();
-        assert_eq!(commands.len(), 3);
+        assert_eq!(commands.len(), 4);
         for command in &commands {
-            assert_named_and_described(command);
             assert_eq!(command["contexts"], json!([0, 1]));
             assert_eq!(command["integration_types"], json!([0]));
         }
+        for command in &commands[..3] {
+            assert_named_and_described(command);
+        }
+        // A message command's name is shown as it is (1 to 32 characters), with no
+        // description.
+        let shortcut = &commands[3];
+        assert_eq!(shortcut["type"], 3);
+        assert_eq!(shortcut["name"], "Give kudos for this");
+        assert!((1..=32).contains(&shortcut["name"].as_str().unwrap().chars().count()));
+        assert_eq!(shortcut["description"], "");
+        assert!(shortcut.get("options").is_none());
         let subcommands: Vec<String> = options(&commands[2])
             .iter()
             .map(|option| option["name"].as_str().unwrap().to_owned())

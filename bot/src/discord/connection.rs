@@ -133,8 +133,10 @@ impl Held {
         let on_dispatch = move |event: String, data: Value| {
             let handler = Arc::clone(&handler);
             async move {
-                if event == "INTERACTION_CREATE" {
-                    interaction(&handler, &data).await;
+                match event.as_str() {
+                    "INTERACTION_CREATE" => interaction(&handler, &data).await,
+                    "MESSAGE_REACTION_ADD" => reaction(&handler, &data).await,
+                    _ => {}
                 }
             }
         };
@@ -151,6 +153,25 @@ impl Drop for Held {
     /// the lease.
     fn drop(&mut self) {
         self.stop.cancel();
+    }
+}
+
+/// Handles one `MESSAGE_REACTION_ADD`: the kudos emoji gives kudos.
+async fn reaction<S>(handler: &Arc<DiscordHandler<S>>, data: &Value)
+where
+    S: ChatStore + Send + Sync + 'static,
+{
+    match inbound::reaction(data) {
+        Ok((user, reaction)) => {
+            if let Err(error) = handler.react(&user, &reaction).await {
+                tracing::error!(error = %error, "could not handle a Discord reaction");
+            }
+        }
+        Err(bad) => {
+            metrics::counter!("rhythm_discord_rejected_total", "reason" => "malformed")
+                .increment(1);
+            tracing::warn!(error = %bad, "a malformed reaction from the gateway");
+        }
     }
 }
 

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rhythm_domain::chat::{Block, Message, Reply};
-use rhythm_domain::checkin::workflow::interact;
 use rhythm_domain::clock::Clock;
 use rhythm_domain::command;
+use rhythm_domain::kudos::for_message::{self, Reaction};
 use rhythm_domain::link;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
@@ -147,6 +147,30 @@ where
         }
     }
 
+    /// A reaction by `user`: the kudos emoji gives the message's author kudos, and the giver
+    /// is told in a DM (Discord has no whisper outside an interaction). A repeat, another
+    /// emoji, or one on their own message says nothing. The DM is sent after this returns.
+    pub async fn react(&self, user: &str, reaction: &Reaction) -> Result<(), StoreError> {
+        let Some(giver) = link::holder(&self.store, Platform::Discord, user, true).await? else {
+            return Ok(());
+        };
+        let now = self.clock.now();
+        if let Some(text) = for_message::react(&self.store, &giver, reaction, now).await? {
+            let (api, user) = (self.api.clone(), user.to_owned());
+            let body = render::message(&said(&text));
+            self.context.follow_ups.spawn(async move {
+                let sent = match api.open_dm(&user).await {
+                    Ok(channel) => api.post(&channel, &body, None).await.map(|_| ()),
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = sent {
+                    tracing::warn!(error = %error, "could not tell a giver about their reaction");
+                }
+            });
+        }
+        Ok(())
+    }
+
     /// The work, and the response it gives.
     async fn answer(&self, inbound: Inbound) -> Result<Value, StoreError> {
         let now = self.clock.now();
@@ -177,12 +201,9 @@ where
                 message,
                 ..
             } => {
-                let Some(person) =
-                    link::holder(&self.store, Platform::Discord, &user, true).await?
-                else {
-                    return Ok(private(&command::stranger(Platform::Discord)));
-                };
-                let reply = interact(&self.store, &person, &interaction, now).await?;
+                let reply =
+                    command::interaction(&self.store, Platform::Discord, &user, &interaction, now)
+                        .await?;
                 Ok(self.respond(reply, message.as_ref()))
             }
         }
@@ -240,10 +261,15 @@ where
 
 /// A message only the person sees, as an initial response.
 fn private(text: &str) -> Value {
-    ephemeral(&Message {
+    ephemeral(&said(text))
+}
+
+/// `text` as a message.
+fn said(text: &str) -> Message {
+    Message {
         summary: text.to_owned(),
         blocks: vec![Block::Text(text.to_owned())],
-    })
+    }
 }
 
 fn ephemeral(message: &Message) -> Value {

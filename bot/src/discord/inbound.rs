@@ -1,6 +1,8 @@
-//! What Discord sends, translated: a PING, a slash command, a button press or a modal
-//! submission. Each but the PING carries its interaction id, the idempotency key, so a
-//! redelivered interaction is handled once, and its token, which answers it.
+//! What Discord sends, translated: a PING, a slash command, a button press, a modal
+//! submission, *Give kudos for this* on a message (as a press naming it); and from the
+//! gateway, a reaction. Each interaction but the PING carries its id, the idempotency key,
+//! so a redelivered interaction is handled once, and its token, which answers it. A reaction
+//! has no id: the kudos it gives is keyed by the message and the giver instead.
 //!
 //! The same translation serves both transports: the HTTP interactions endpoint's body and the
 //! gateway's `INTERACTION_CREATE` event data are the same interaction object.
@@ -8,6 +10,9 @@
 use std::collections::BTreeMap;
 
 use rhythm_domain::chat::Interaction;
+use rhythm_domain::kudos::cited::Cited;
+use rhythm_domain::kudos::for_message::{self, Reaction};
+use rhythm_domain::people::Platform;
 use rhythm_domain::ports::MessageRef;
 use serde_json::Value;
 
@@ -32,8 +37,9 @@ const SUB_COMMAND_GROUP: u64 = 2;
 const BOOLEAN: u64 = 5;
 const USER: u64 = 6;
 const MENTIONABLE: u64 = 9;
-/// The application command type of slash commands (the others are context menus).
+/// The application command types of slash commands and of message context-menu commands.
 const CHAT_INPUT: u64 = 1;
+const MESSAGE_COMMAND: u64 = 3;
 
 /// Something Discord sent, translated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +158,9 @@ fn command(
 ) -> Result<Inbound, BadPayload> {
     let name = text(data, &["name"]).ok_or_else(|| bad("a command needs `data.name`"))?;
     let command_type = data.get("type").and_then(Value::as_u64);
+    if command_type == Some(MESSAGE_COMMAND) && name == for_message::COMMAND_NAME {
+        return message_command(payload, data, id, token, user);
+    }
     if command_type.is_some_and(|kind| kind != CHAT_INPUT) {
         return Ok(Inbound::Ignored(format!(
             "the context-menu command `{name}`"
@@ -167,6 +176,65 @@ fn command(
         text: words.join(" "),
         channel: text(payload, &["channel_id"]).or_else(|| text(payload, &["channel", "id"])),
     })
+}
+
+/// *Give kudos for this* on a message: a press naming the message (its author is left out
+/// if it is a bot, as kudos go to people).
+fn message_command(
+    payload: &Value,
+    data: &Value,
+    id: String,
+    token: String,
+    user: String,
+) -> Result<Inbound, BadPayload> {
+    let target = text(data, &["target_id"])
+        .ok_or_else(|| bad("a message command needs `data.target_id`"))?;
+    let message = at(data, &["resolved", "messages", target.as_str()])
+        .ok_or_else(|| bad("a message command needs its message in `data.resolved.messages`"))?;
+    let by_bot = at(message, &["author", "bot"]).and_then(Value::as_bool) == Some(true);
+    let author = text(message, &["author", "id"])
+        .filter(|_| !by_bot)
+        .unwrap_or_default();
+    let channel = text(message, &["channel_id"])
+        .or_else(|| text(payload, &["channel_id"]))
+        .ok_or_else(|| bad("a message command needs a `channel_id`"))?;
+    let cited = Cited {
+        platform: Platform::Discord,
+        author,
+        channel,
+        message: target,
+        guild: text(payload, &["guild_id"]),
+    };
+    Ok(Inbound::Interaction {
+        id,
+        token,
+        user,
+        interaction: Interaction::Pressed {
+            action: for_message::SHORTCUT.to_owned(),
+            value: cited.encode(),
+        },
+        message: None,
+    })
+}
+
+/// A `MESSAGE_REACTION_ADD` gateway event's data: who reacted, with what, on which message.
+/// A custom emoji is named by its name.
+pub fn reaction(data: &Value) -> Result<(String, Reaction), BadPayload> {
+    let field =
+        |name: &str| text(data, &[name]).ok_or_else(|| bad(format!("a reaction needs `{name}`")));
+    let emoji =
+        text(data, &["emoji", "name"]).ok_or_else(|| bad("a reaction needs `emoji.name`"))?;
+    let reaction = Reaction {
+        emoji,
+        cited: Cited {
+            platform: Platform::Discord,
+            author: text(data, &["message_author_id"]).unwrap_or_default(),
+            channel: field("channel_id")?,
+            message: field("message_id")?,
+            guild: text(data, &["guild_id"]),
+        },
+    };
+    Ok((field("user_id")?, reaction))
 }
 
 /// A message component: a button pressed (select menus are ignored).

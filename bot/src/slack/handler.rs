@@ -9,9 +9,9 @@
 use std::sync::Arc;
 
 use rhythm_domain::chat::Reply;
-use rhythm_domain::checkin::workflow::interact;
 use rhythm_domain::clock::Clock;
 use rhythm_domain::command;
+use rhythm_domain::kudos::for_message;
 use rhythm_domain::link;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{ChatStore, MessageRef, StoreError};
@@ -87,6 +87,20 @@ impl<S: ChatStore> SlackHandler<S> {
         match inbound {
             Inbound::UrlVerification { challenge } => Ok(Ack::Challenge(challenge)),
             Inbound::Event { .. } | Inbound::Ignored(_) => Ok(Ack::Empty),
+            Inbound::Reaction { user, reaction, .. } => {
+                let Some(giver) = link::holder(&self.store, Platform::Slack, &user, true).await?
+                else {
+                    return Ok(Ack::Empty);
+                };
+                if let Some(text) = for_message::react(&self.store, &giver, &reaction, now).await? {
+                    let at = MessageRef {
+                        channel: reaction.cited.channel,
+                        id: reaction.cited.message,
+                    };
+                    return Ok(self.whisper(Some(&at), &user, &text));
+                }
+                Ok(Ack::Empty)
+            }
             Inbound::Command {
                 user,
                 command: name,
@@ -112,15 +126,9 @@ impl<S: ChatStore> SlackHandler<S> {
                 trigger_id,
                 message,
             } => {
-                let Some(person) = link::holder(&self.store, Platform::Slack, &user, true).await?
-                else {
-                    return Ok(self.whisper(
-                        message.as_ref(),
-                        &user,
-                        &command::stranger(Platform::Slack),
-                    ));
-                };
-                let reply = interact(&self.store, &person, &interaction, now).await?;
+                let reply =
+                    command::interaction(&self.store, Platform::Slack, &user, &interaction, now)
+                        .await?;
                 Ok(self.answer_interaction(reply, &user, &trigger_id, message.as_ref()))
             }
         }
@@ -167,6 +175,8 @@ impl<S: ChatStore> SlackHandler<S> {
         message: Option<&MessageRef>,
     ) -> Ack {
         match reply {
+            // A form submitted: what happened replaces the form, for the person to close.
+            Reply::Private(text) if message.is_none() => Ack::Json(render::said_in_form(&text)),
             Reply::Private(text) => self.whisper(message, user, &text),
             Reply::Open(form) => {
                 let (api, trigger_id) = (self.api.clone(), trigger_id.to_owned());

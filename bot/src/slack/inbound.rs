@@ -1,12 +1,16 @@
 //! What Slack sends, translated: a slash command (a form body), an interaction (a
-//! `payload=` form field holding JSON: `block_actions`, `view_submission`), or an Events API
-//! callback. Each carries its idempotency key, so a retry or a double click is handled once:
-//! the `trigger_id` of a command or an interaction, the `event_id` of an event.
+//! `payload=` form field holding JSON: `block_actions`, `view_submission`, a message
+//! shortcut), or an Events API callback (`reaction_added`). Each carries its idempotency
+//! key, so a retry or a double click is handled once: the `trigger_id` of a command or an
+//! interaction, the `event_id` of an event.
 //!
 //! The same translation serves both transports: Socket Mode hands over the same payloads
 //! inside its envelopes.
 
 use rhythm_domain::chat::Interaction;
+use rhythm_domain::kudos::cited::Cited;
+use rhythm_domain::kudos::for_message::{self, Reaction};
+use rhythm_domain::people::Platform;
 use rhythm_domain::ports::MessageRef;
 use serde_json::Value;
 
@@ -44,7 +48,16 @@ pub enum Inbound {
         /// The message the button was on, if it was on one.
         message: Option<MessageRef>,
     },
-    /// An Events API callback Rhythm does not act on (yet); acknowledged.
+    /// An emoji put on a message (`reaction_added`).
+    Reaction {
+        /// The idempotency key.
+        event_id: String,
+        /// Who put it there.
+        user: String,
+        /// The emoji, and the message.
+        reaction: Reaction,
+    },
+    /// An Events API callback Rhythm does not act on; acknowledged.
     Event {
         /// The idempotency key.
         event_id: String,
@@ -62,7 +75,7 @@ impl Inbound {
             Self::Command { trigger_id, .. } | Self::Interaction { trigger_id, .. } => {
                 Some(trigger_id)
             }
-            Self::Event { event_id, .. } => Some(event_id),
+            Self::Event { event_id, .. } | Self::Reaction { event_id, .. } => Some(event_id),
             Self::UrlVerification { .. } | Self::Ignored(_) => None,
         }
     }
@@ -176,8 +189,69 @@ pub fn interaction(payload: &Value) -> Result<Inbound, BadPayload> {
                 message: None,
             })
         }
+        "message_action" => shortcut(payload, user, trigger_id()?),
         other => Ok(Inbound::Ignored(format!("interaction `{other}`"))),
     }
+}
+
+/// A `reaction_added` event: on a message, a [`Inbound::Reaction`] (with no author if the
+/// message has none, such as a bot's); on a file, ignored.
+fn reaction(event: &Value, event_id: String) -> Result<Inbound, BadPayload> {
+    if text(event, &["item", "type"]).as_deref() != Some("message") {
+        return Ok(Inbound::Event {
+            event_id,
+            kind: "reaction_added".to_owned(),
+        });
+    }
+    let field = |path: &[&str]| {
+        text(event, path).ok_or_else(|| bad(format!("reaction_added needs `{}`", path.join("."))))
+    };
+    Ok(Inbound::Reaction {
+        user: field(&["user"])?,
+        reaction: Reaction {
+            emoji: field(&["reaction"])?,
+            cited: Cited {
+                platform: Platform::Slack,
+                author: text(event, &["item_user"]).unwrap_or_default(),
+                channel: field(&["item", "channel"])?,
+                message: field(&["item", "ts"])?,
+                guild: None,
+            },
+        },
+        event_id,
+    })
+}
+
+/// A message shortcut: *Give kudos for this* is a press on the message, naming it; another
+/// app's shortcut is ignored.
+fn shortcut(payload: &Value, user: String, trigger_id: String) -> Result<Inbound, BadPayload> {
+    let callback = text(payload, &["callback_id"]).unwrap_or_default();
+    if callback != for_message::SLACK_CALLBACK_ID {
+        return Ok(Inbound::Ignored(format!(
+            "the message shortcut `{callback}`"
+        )));
+    }
+    let channel = text(payload, &["channel", "id"])
+        .ok_or_else(|| bad("a message shortcut needs `channel.id`"))?;
+    let ts = text(payload, &["message", "ts"])
+        .or_else(|| text(payload, &["message_ts"]))
+        .ok_or_else(|| bad("a message shortcut needs `message.ts`"))?;
+    let cited = Cited {
+        platform: Platform::Slack,
+        author: text(payload, &["message", "user"]).unwrap_or_default(),
+        channel: channel.clone(),
+        message: ts.clone(),
+        guild: None,
+    };
+    Ok(Inbound::Interaction {
+        user,
+        interaction: Interaction::Pressed {
+            action: for_message::SHORTCUT.to_owned(),
+            value: cited.encode(),
+        },
+        trigger_id,
+        message: Some(MessageRef { channel, id: ts }),
+    })
 }
 
 /// An Events API request's raw body (`/slack/events`).
@@ -194,11 +268,15 @@ pub fn event(body: &Value) -> Result<Inbound, BadPayload> {
             challenge: text(body, &["challenge"])
                 .ok_or_else(|| bad("url_verification needs a `challenge`"))?,
         }),
-        Some("event_callback") => Ok(Inbound::Event {
-            event_id: text(body, &["event_id"])
-                .ok_or_else(|| bad("an event callback needs an `event_id`"))?,
-            kind: text(body, &["event", "type"]).unwrap_or_default(),
-        }),
+        Some("event_callback") => {
+            let event_id = text(body, &["event_id"])
+                .ok_or_else(|| bad("an event callback needs an `event_id`"))?;
+            let kind = text(body, &["event", "type"]).unwrap_or_default();
+            match body.get("event").filter(|_| kind == "reaction_added") {
+                Some(event) => reaction(event, event_id),
+                None => Ok(Inbound::Event { event_id, kind }),
+            }
+        }
         Some(other) => Ok(Inbound::Ignored(format!("event `{other}`"))),
         None => Err(bad("an event needs a `type`")),
     }

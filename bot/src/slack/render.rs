@@ -165,6 +165,18 @@ pub fn field_errors(errors: &BTreeMap<String, String>) -> Value {
     json!({ "response_action": "errors", "errors": errors })
 }
 
+/// The response to a `view_submission` that replaces the form with `text` (what submitting
+/// it did) and a button to close it: said where the person is looking, as a form opened from
+/// a message shortcut has no conversation to whisper in.
+pub fn said_in_form(text: &str) -> Value {
+    let said = SlackSectionBlock::new()
+        .with_text(markdown(mrkdwn(text, MAX_SECTION_TEXT)))
+        .into();
+    let view = SlackModalView::new(plain("Rhythm", MAX_MODAL_TITLE).into(), vec![said])
+        .with_close(plain("Close", MAX_MODAL_TITLE).into());
+    json!({ "response_action": "update", "view": SlackView::Modal(view) })
+}
+
 /// One neutral block as zero or more Slack blocks.
 fn render_block(block: &Block, actions: &mut ActionIds) -> Vec<SlackBlock> {
     match block {

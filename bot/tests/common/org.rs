@@ -40,13 +40,19 @@ pub(crate) async fn plan(db: &TestDb) -> usize {
     planner.run_due().await.unwrap().deliveries
 }
 
+/// The daily check-in at 10:00 UTC, to everyone, as a policy file says it.
+pub(crate) const DAILY_CHECK_IN: &str = "[[schedule]]\nname = \"Daily check-in\"\n\
+    kind = \"check_in\"\ncron = \"0 10 * * *\"\ntimezone = \"UTC\"\naudience = \"everyone\"\n";
+
 /// Applies the daily check-in at 10:00 UTC, to everyone.
 pub(crate) async fn daily_check_in(db: &TestDb) {
-    let policy = Policy::parse(
-        "[[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
-         timezone = \"UTC\"\naudience = \"everyone\"\n",
-    )
-    .unwrap();
+    apply(db, DAILY_CHECK_IN).await;
+}
+
+/// Applies the policy file `text`.
+pub(crate) async fn apply(db: &TestDb, text: &str) {
+    let policy =
+        Policy::parse(text).unwrap_or_else(|problems| panic!("the test's policy: {problems:?}"));
     let change = Change {
         actor: "test",
         now: db.clock.now(),

@@ -95,8 +95,52 @@ impl Outcome {
 pub(crate) enum Submission {
     /// Saved; the form closes.
     Saved,
+    /// Done, and the person is told this: in place of the form (Slack), or privately
+    /// (Discord).
+    Said(String),
     /// Not saved, for this reason.
     Refused(String),
+}
+
+impl Submission {
+    /// Whether it went through, whatever the person was told.
+    pub(crate) fn is_saved(&self) -> bool {
+        matches!(self, Self::Saved | Self::Said(_))
+    }
+
+    pub(crate) fn said(self) -> String {
+        match self {
+            Self::Said(text) => text,
+            other => panic!("something said, not {other:?}"),
+        }
+    }
+
+    pub(crate) fn refused(self) -> String {
+        match self {
+            Self::Refused(text) => text,
+            other => panic!("a refusal, not {other:?}"),
+        }
+    }
+}
+
+/// An emoji put on a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Emoji {
+    /// The kudos emoji (the default policy's: `:clap:`, 👏).
+    Kudos,
+    /// The kudos emoji in a skin tone.
+    KudosToned,
+    /// Another (`:thumbsup:`, 👍).
+    Other,
+}
+
+/// A message person `author` wrote in a team channel, for others to react to or give kudos
+/// for: its id (Slack's `ts`, Discord's snowflake), and on Discord the message object.
+#[derive(Debug, Clone)]
+pub(crate) struct Post {
+    pub(crate) author: usize,
+    pub(crate) id: String,
+    pub(crate) message: serde_json::Value,
 }
 
 /// The org (see [`crate::org`]) with Rhythm listening on one transport.
@@ -188,6 +232,121 @@ impl Chat {
             Side::Slack(slack) => slack.command(&self.db, n, command, text).await,
             Side::Discord(discord) => discord.command(n, command, text).await,
         }
+    }
+
+    /// Person `n` runs `/kudos` with `text` as Slack people type it, people named `@1`
+    /// (person 1); on Discord, as the subcommand and its typed options.
+    pub(crate) async fn kudos(&mut self, n: usize, text: &str) -> Outcome {
+        match &mut self.side {
+            Side::Slack(slack) => slack.kudos(&self.db, n, text).await,
+            Side::Discord(discord) => discord.kudos(n, text).await,
+        }
+    }
+
+    /// Person `n` writes a message in the team channel (Rhythm does not see it).
+    pub(crate) fn post(&mut self, n: usize) -> Post {
+        match &mut self.side {
+            Side::Slack(slack) => slack.post(n),
+            Side::Discord(discord) => discord.post(n),
+        }
+    }
+
+    /// Person `n` puts `emoji` on `post`, and is told this.
+    pub(crate) async fn react(&mut self, n: usize, post: &Post, emoji: Emoji) -> String {
+        self.reaction(n, post, emoji, true)
+            .await
+            .unwrap_or_else(|| panic!("person {n} is told nothing about their reaction"))
+    }
+
+    /// Person `n` puts `emoji` on `post`, and is told nothing.
+    pub(crate) async fn react_unanswered(&mut self, n: usize, post: &Post, emoji: Emoji) {
+        let told = self.reaction(n, post, emoji, false).await;
+        assert_eq!(told, None, "person {n}'s reaction is answered");
+    }
+
+    /// The platform delivers person `n`'s last reaction again (Slack's retry with the same
+    /// event id; Discord's replay after a resume): nobody is told anything.
+    pub(crate) async fn redeliver_reaction(&mut self, n: usize) {
+        let told = match &mut self.side {
+            Side::Slack(slack) => slack.redeliver_reaction(&self.db, n).await,
+            Side::Discord(discord) => discord.redeliver_reaction(n, false).await,
+        };
+        assert_eq!(told, None, "a redelivered reaction is answered");
+    }
+
+    async fn reaction(
+        &mut self,
+        n: usize,
+        post: &Post,
+        emoji: Emoji,
+        answered: bool,
+    ) -> Option<String> {
+        match &mut self.side {
+            Side::Slack(slack) => slack.react(&self.db, n, post, emoji).await,
+            Side::Discord(discord) => discord.react(n, post, emoji, answered).await,
+        }
+    }
+
+    /// Person `n` picks *Give kudos for this* on `post`.
+    pub(crate) async fn shortcut(&mut self, n: usize, post: &Post) -> Outcome {
+        match &mut self.side {
+            Side::Slack(slack) => slack.shortcut(&self.db, n, post).await,
+            Side::Discord(discord) => discord.shortcut(n, post).await,
+        }
+    }
+
+    /// Posts the kudos announcements due; how many were posted.
+    pub(crate) async fn post_notices(&self) -> u32 {
+        match &self.side {
+            Side::Slack(slack) => slack.post_notices(&self.db).await,
+            Side::Discord(discord) => discord.post_notices(&self.db).await,
+        }
+    }
+
+    /// The kudos channel's messages, oldest first.
+    pub(crate) fn kudos_channel(&self) -> Vec<Shown> {
+        match &self.side {
+            Side::Slack(slack) => slack.kudos_channel(),
+            Side::Discord(discord) => discord.kudos_channel(),
+        }
+    }
+
+    /// Applies a policy file holding the daily check-in and `kudos` (the `[kudos]` table's
+    /// keys and values), announcing in this platform's kudos channel.
+    pub(crate) async fn kudos_policy(&self, kudos: &str) {
+        let channel = match &self.side {
+            Side::Slack(_) => format!("slack_channel = \"{}\"", crate::slack::KUDOS_CHANNEL),
+            Side::Discord(_) => {
+                format!("discord_channel = \"{}\"", crate::discord::KUDOS_CHANNEL)
+            }
+        };
+        let policy = format!(
+            "{}\n[kudos]\n{channel}\n{kudos}\n",
+            crate::org::DAILY_CHECK_IN
+        );
+        crate::org::apply(&self.db, &policy).await;
+    }
+
+    /// Sets who manages whom and the teams: `(person, manager, team)`.
+    pub(crate) async fn organise(&self, rows: &[(usize, Option<usize>, &str)]) {
+        let (column, account): (&str, fn(usize) -> String) = match &self.side {
+            Side::Slack(_) => ("slack_user_id", crate::slack::uid),
+            Side::Discord(_) => ("discord_user_id", crate::discord::did),
+        };
+        let mut csv = format!("email,name,timezone,{column},manager_email,team\n");
+        for &(n, manager, team) in rows {
+            let manager = manager.map(|m| format!("p{m}@x.com")).unwrap_or_default();
+            csv.push_str(&format!(
+                "p{n}@x.com,Person {n},UTC,{},{manager},{team}\n",
+                account(n)
+            ));
+        }
+        self.db.import(&csv).await;
+    }
+
+    /// One number from the database.
+    pub(crate) async fn count(&self, sql: &str) -> i64 {
+        self.db.count(sql).await
     }
 
     /// Person `n`'s newest check-in, as stored.

@@ -187,8 +187,10 @@ pub(crate) async fn checkin_opens_todays_form(transport: Transport) {
     let form = chat.command(0, "/checkin", "").await.form();
     assert_eq!(form.fields, FIELDS);
     assert!(form.initial.is_empty(), "nothing answered yet: {form:?}");
+    // Opened from a command, the form has no prompt to update: Discord also says so in an
+    // ephemeral answer.
     let saved = chat.submit(0, &answers("Shipped the release")).await;
-    assert_eq!(saved, Submission::Saved);
+    assert!(saved.is_saved(), "{saved:?}");
 
     let checkin = chat.checkin_of(0).await;
     assert_eq!(checkin.status, CheckInStatus::Submitted);

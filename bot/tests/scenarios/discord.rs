@@ -1,8 +1,9 @@
-//! Chat on Discord: the fake Discord, Rhythm's Discord handler on the gateway or the HTTP
-//! interactions endpoint, and what people see there, in the driver's terms. A form is a
-//! modal response; private text is an ephemeral response (or its follow-up), which the fake
-//! keeps in the DM channel beside the prompts; a prompt is updated by the response (type 7)
-//! or by a REST edit, and read as the fake now holds it either way.
+//! Chat on Discord: the fake Discord, Rhythm's Discord handler with interactions on the
+//! gateway or the HTTP interactions endpoint (the gateway connects either way), and what
+//! people see there, in the driver's terms. A form is a modal response; private text is an
+//! ephemeral response (or its follow-up), which the fake keeps in the DM channel beside the
+//! prompts; a prompt is updated by the response (type 7) or by a REST edit, and read as the
+//! fake now holds it either way.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,8 +29,10 @@ use crate::PEOPLE;
 use crate::chat::{Outcome, Shown, Submission, serve};
 use crate::org::{dispatcher, org, paced};
 
+mod kudos;
 mod wire;
 
+pub(crate) use kudos::KUDOS_CHANNEL;
 use wire::{button, field_value, form_of, shown, subcommand};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -42,7 +45,7 @@ const CALLBACK_WINDOW: Duration = Duration::from_secs(15);
 const EPHEMERAL: u64 = 1 << 6;
 
 /// Person `n`'s Discord user id (a snowflake).
-fn did(n: usize) -> String {
+pub(crate) fn did(n: usize) -> String {
     format!("{}", 803_511_102_246_789_120_u64 + n as u64)
 }
 
@@ -55,6 +58,8 @@ pub(crate) struct Discord {
     context: Context,
     /// The modal last opened for each person, and the message its button was on.
     forms: HashMap<usize, (Value, Option<Value>)>,
+    /// Each person's last reaction (`MESSAGE_REACTION_ADD`'s data), to redeliver.
+    reactions: HashMap<usize, Value>,
 }
 
 impl Discord {
@@ -72,47 +77,51 @@ impl Discord {
             .deferring_after(DEFER_AFTER)
             .in_context(context.clone());
         let handler = Arc::new(handler);
+        // The endpoint takes interactions on the HTTP transport; the gateway connects on both,
+        // as in `rhythm run`, since reactions reach bots only over it.
         let http = if gateway {
-            let config = GatewayConfig {
-                api_url: fake.api_url(),
-                token: FakeDiscord::BOT_TOKEN.to_owned(),
-                intents: 0,
-                reconnect: Reconnect {
-                    first_wait: Duration::from_millis(50),
-                    max_wait: Duration::from_millis(500),
-                    healthy_after: Duration::from_secs(60),
-                },
-            };
-            let lease = Lease {
-                ttl: Duration::from_secs(30),
-                renew_every: Duration::from_millis(100),
-            };
-            let (store, holder) = (db.store.clone(), "test".to_owned());
-            let run = connection::run(
-                handler,
-                config,
-                store,
-                holder,
-                lease,
-                clock,
-                shutdown.clone(),
-            );
-            tokio::spawn(run);
-            assert!(fake.wait_for_ready(WAIT).await, "the gateway connects");
             None
         } else {
             let verifier = Verifier::new(FakeDiscord::PUBLIC_KEY_HEX).unwrap();
             // Discord signs with the time it sends at: the wall clock's.
-            let http = DiscordHttp::new(handler, verifier, Arc::new(SystemClock));
+            let http = DiscordHttp::new(Arc::clone(&handler), verifier, Arc::new(SystemClock));
             let base = serve(routes(Arc::new(http)), shutdown).await;
             Some(format!("{base}/discord/interactions"))
         };
+        let config = GatewayConfig {
+            api_url: fake.api_url(),
+            token: FakeDiscord::BOT_TOKEN.to_owned(),
+            intents: 0,
+            reconnect: Reconnect {
+                first_wait: Duration::from_millis(50),
+                max_wait: Duration::from_millis(500),
+                healthy_after: Duration::from_secs(60),
+            },
+        };
+        let lease = Lease {
+            ttl: Duration::from_secs(30),
+            renew_every: Duration::from_millis(100),
+        };
+        let (store, holder) = (db.store.clone(), "test".to_owned());
+        let run = connection::run(
+            handler,
+            config,
+            store,
+            holder,
+            lease,
+            clock,
+            shutdown.clone(),
+        );
+        tokio::spawn(run);
+        assert!(fake.wait_for_ready(WAIT).await, "the gateway connects");
         let discord = Self {
             fake,
             http,
             context,
             forms: HashMap::new(),
+            reactions: HashMap::new(),
         };
+        discord.fake.add_channel(KUDOS_CHANNEL);
         (discord, db)
     }
 
@@ -163,10 +172,10 @@ impl Discord {
         let response = self.send(&submitted).await;
         let said = response["data"]["content"].as_str().unwrap_or_default();
         // How the handler answers field errors: the form is gone, so it says so privately.
-        if response["type"] == 4 && said.starts_with("Not saved") {
-            Submission::Refused(said.to_owned())
-        } else {
-            Submission::Saved
+        match response["type"].as_u64() {
+            Some(4) if said.starts_with("Not saved") => Submission::Refused(said.to_owned()),
+            Some(4) => Submission::Said(said.to_owned()),
+            _ => Submission::Saved,
         }
     }
 

@@ -1,17 +1,19 @@
-//! Check-in scenarios written once against a platform-neutral driver ([`chat::Chat`]) and run
-//! over every transport: Slack's HTTP Events API and Socket Mode, Discord's gateway and HTTP
-//! interactions endpoint. Each scenario is a module of four tests, one per transport:
+//! Check-in and kudos scenarios written once against a platform-neutral driver
+//! ([`chat::Chat`]) and run over every transport: Slack's HTTP Events API and Socket Mode,
+//! Discord's gateway and HTTP interactions endpoint. Each scenario is a module of four tests, one per transport:
 //! `a_week_of_check_ins::over_slack_socket_mode`.
 //!
 //! - `org`: the people and the daily check-in every scenario starts from;
-//! - `chat`: the driver — `dispatch`, `dms`, `press`, `submit`, `command`, `checkin_of`;
+//! - `chat`: the driver — `dispatch`, `dms`, `press`, `submit`, `command`, `checkin_of`,
+//!   and for kudos `kudos`, `post`, `react`, `shortcut`, `post_notices`, `kudos_channel`;
 //! - `slack`, `discord`: each platform's fake and handler wiring, and (`wire`) how what
 //!   people see there reads in the driver's terms;
-//! - `checkins`: the scenarios.
+//! - `checkins`, `kudos`: the scenarios.
 
 mod chat;
 mod checkins;
 mod discord;
+mod kudos;
 #[path = "../common/org.rs"]
 mod org;
 mod slack;
@@ -19,37 +21,44 @@ mod slack;
 /// How many people have a chat account in every scenario; they are numbered from 0.
 const PEOPLE: usize = 3;
 
-/// A module `$scenario` with one test per transport, each running `checkins::$scenario`.
+/// A module `$scenario` with one test per transport, each running `$module::$scenario`.
 macro_rules! on_every_transport {
-    ($($scenario:ident),+ $(,)?) => {$(
+    ($module:ident: $($scenario:ident),+ $(,)?) => {$(
         mod $scenario {
             use crate::chat::Transport;
 
             #[tokio::test]
             async fn over_slack_http() {
-                crate::checkins::$scenario(Transport::SlackHttp).await;
+                crate::$module::$scenario(Transport::SlackHttp).await;
             }
 
             #[tokio::test]
             async fn over_slack_socket_mode() {
-                crate::checkins::$scenario(Transport::SlackSocket).await;
+                crate::$module::$scenario(Transport::SlackSocket).await;
             }
 
             #[tokio::test]
             async fn over_discord_gateway() {
-                crate::checkins::$scenario(Transport::DiscordGateway).await;
+                crate::$module::$scenario(Transport::DiscordGateway).await;
             }
 
             #[tokio::test]
             async fn over_discord_http() {
-                crate::checkins::$scenario(Transport::DiscordHttp).await;
+                crate::$module::$scenario(Transport::DiscordHttp).await;
             }
         }
     )+};
 }
 
 on_every_transport!(
-    a_week_of_check_ins,
+    checkins: a_week_of_check_ins,
     settings_and_help_by_command,
     checkin_opens_todays_form,
+);
+
+on_every_transport!(
+    kudos: kudos_by_command,
+    allowances_and_undo,
+    reactions_and_the_shortcut,
+    leaderboards_and_private_kudos,
 );

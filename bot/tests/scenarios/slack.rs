@@ -25,14 +25,16 @@ use crate::PEOPLE;
 use crate::chat::{Outcome, Shown, Submission, serve};
 use crate::org::{dispatcher, org, paced};
 
+mod kudos;
 mod wire;
 
+pub(crate) use kudos::KUDOS_CHANNEL;
 use wire::{button_value, form_of, shown, value_kind};
 
 const WAIT: Duration = Duration::from_secs(5);
 
 /// Person `n`'s Slack member id.
-fn uid(n: usize) -> String {
+pub(crate) fn uid(n: usize) -> String {
     format!("U{n:08}")
 }
 
@@ -45,6 +47,10 @@ pub(crate) struct Slack {
     context: Context,
     /// The view last opened for each person.
     forms: HashMap<usize, Value>,
+    /// Messages written and events sent so far (for their ids).
+    posts: usize,
+    /// Each person's last reaction event, to redeliver.
+    reactions: HashMap<usize, Value>,
 }
 
 /// What a person could see before they acted.
@@ -81,7 +87,11 @@ impl Slack {
             http,
             context,
             forms: HashMap::new(),
+            posts: 0,
+            reactions: HashMap::new(),
         };
+        slack.fake.add_channel(kudos::TEAM_CHANNEL);
+        slack.fake.add_channel(KUDOS_CHANNEL);
         (slack, db)
     }
 
@@ -135,6 +145,11 @@ impl Slack {
         self.context.settle().await;
         match ack {
             None => Submission::Saved,
+            Some(ack) if ack["response_action"] == "update" => {
+                let mut said = Vec::new();
+                wire::texts(&ack["view"]["blocks"], &mut said);
+                Submission::Said(said.join("\n"))
+            }
             Some(ack) => {
                 let errors = ack["errors"].as_object().into_iter().flatten();
                 let reasons: Vec<&str> = errors.filter_map(|(_, text)| text.as_str()).collect();

@@ -144,11 +144,7 @@ pub async fn interact<S: CheckIns>(
     interaction: &Interaction,
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError> {
-    let (action, value) = match interaction {
-        Interaction::Pressed { action, value } | Interaction::Submitted { action, value, .. } => {
-            (action.as_str(), value.as_str())
-        }
-    };
+    let (action, value) = (interaction.action(), interaction.value());
     let Some(checkin) = own_checkin(store, person, value).await? else {
         return Ok(Reply::Private(
             "That check-in is not yours, or no longer exists.".to_owned(),

@@ -168,9 +168,21 @@ fn give(words: &[&str]) -> Result<KudosCommand, String> {
                 .to_owned(),
         );
     }
+    let (reason, tags) = reason_and_tags(rest)?;
+    Ok(KudosCommand::Give(GiveRequest {
+        recipients,
+        reason,
+        tags,
+        private,
+    }))
+}
+
+/// A reason as typed, split into its words and its `#tags` (each once, in order). `Err` is
+/// the sentence about a tag that cannot be one.
+pub fn reason_and_tags(words: &[&str]) -> Result<(String, Vec<ValueTag>), String> {
     let mut tags = Vec::new();
     let mut reason = Vec::new();
-    for word in rest {
+    for word in words {
         let bare = word.trim_end_matches(['.', ',', '!', ';', ':']);
         if bare.len() > 1 && bare.starts_with('#') && !bare.starts_with("##") {
             let tag = ValueTag::parse(bare).map_err(|invalid| invalid.to_string())?;
@@ -181,12 +193,7 @@ fn give(words: &[&str]) -> Result<KudosCommand, String> {
             reason.push(*word);
         }
     }
-    Ok(KudosCommand::Give(GiveRequest {
-        recipients,
-        reason: reason.join(" "),
-        tags,
-        private,
-    }))
+    Ok((reason.join(" "), tags))
 }
 
 /// The user id in a mention: `<@U123>`, `<@U123|ana>` (Slack), `<@123>` or `<@!123>`

@@ -11,7 +11,9 @@ use chrono_tz::Tz;
 use super::command::BoardPeriod;
 use super::policy::KudosPolicy;
 use crate::people::{Person, PersonId, TeamName};
-use crate::ports::{KudosRecord, Visibility};
+use crate::ports::{
+    Directory, Kudos, KudosFilter, KudosRecord, PeopleFilter, StoreError, Visibility,
+};
 
 /// How many names a board lists.
 pub const TOP: usize = 5;
@@ -96,6 +98,24 @@ pub struct Board {
     pub people: u32,
     /// Per team, least recognised first.
     pub teams: Vec<TeamSpread>,
+}
+
+/// The board for `period` (`[from, to)`), for `team` or everyone, read from `store`.
+pub async fn read<S: Kudos + Directory>(
+    store: &S,
+    period: BoardPeriod,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    team: Option<&TeamName>,
+) -> Result<Board, StoreError> {
+    let filter = KudosFilter {
+        from,
+        to,
+        person: None,
+    };
+    let kudos = store.kudos_list(&filter).await?;
+    let people = store.people(&PeopleFilter::default()).await?;
+    let policy = store.kudos_policy().await?;
+    Ok(board(&kudos, &people, &policy, period, (from, to), team))
 }
 
 /// The board for `period` of `kudos` (given in `[from, to)`), over `people` (everyone, for

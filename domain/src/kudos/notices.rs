@@ -1,5 +1,5 @@
 //! What a kudos notice says, composed when it is posted (so a kudos taken back meanwhile
-//! is not announced).
+//! is not announced); a weekly board's is [`super::weekly`]'s.
 
 use super::messages::{self, Reader};
 use crate::chat::Message;
@@ -17,6 +17,9 @@ pub async fn compose<S: Kudos + Directory>(
     store: &S,
     notice: &Notice,
 ) -> Result<Option<Message>, StoreError> {
+    if notice.subject.starts_with(super::weekly::SUBJECT_PREFIX) {
+        return super::weekly::compose(store, &notice.subject).await;
+    }
     let Some(id) = notice
         .subject
         .strip_prefix("kudos:")

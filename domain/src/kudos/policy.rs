@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::leaderboard::midnight;
 use super::values::{CompanyValue, ValueTag};
-use crate::people::{Platform, Role};
+use crate::people::{Platform, Role, Timezone};
 
 /// Kudos a person may give per period unless the policy says otherwise.
 pub const DEFAULT_GIVE_LIMIT: u32 = 5;
@@ -77,6 +77,11 @@ pub struct KudosPolicy {
     pub slack_reaction: Option<String>,
     /// The Discord emoji (the character, or a custom emoji's name) whose reaction gives kudos.
     pub discord_reaction: Option<String>,
+    /// Whether last week's leaderboard is posted in the kudos channels on Mondays.
+    pub weekly_board: bool,
+    /// The zone whose Monday 09:00 the weekly board is posted at, and whose weeks it counts
+    /// (an IANA name).
+    pub board_timezone: String,
 }
 
 impl Default for KudosPolicy {
@@ -92,6 +97,8 @@ impl Default for KudosPolicy {
             channels: BTreeMap::new(),
             slack_reaction: Some("clap".to_owned()),
             discord_reaction: Some("👏".to_owned()),
+            weekly_board: true,
+            board_timezone: "UTC".to_owned(),
         }
     }
 }
@@ -121,9 +128,37 @@ impl KudosPolicy {
         .filter(|emoji| !emoji.is_empty())
     }
 
+    /// Whether `emoji`, put on a message on `platform`, is the kudos reaction: Slack's skin
+    /// tones (`clap::skin-tone-3`) and Unicode's (and its variation selectors) count as the
+    /// emoji itself.
+    pub fn is_reaction(&self, platform: Platform, emoji: &str) -> bool {
+        let bare = |emoji: &str| -> String {
+            let name = emoji.trim().trim_matches(':');
+            let name = name
+                .split_once("::skin-tone-")
+                .map_or(name, |(name, _)| name);
+            name.chars()
+                .filter(|c| !matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}'))
+                .collect()
+        };
+        self.reaction(platform)
+            .is_some_and(|kudos| !emoji.trim().is_empty() && bare(kudos) == bare(emoji))
+    }
+
+    /// The weekly board's zone ([`KudosPolicy::board_timezone`]; UTC if it is not one).
+    pub fn board_zone(&self) -> Tz {
+        Timezone::parse(&self.board_timezone).map_or(Tz::UTC, |zone| zone.tz())
+    }
+
     /// What is wrong with it, each problem a sentence naming the key.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        if Timezone::parse(&self.board_timezone).is_err() {
+            problems.push(format!(
+                "board_timezone: `{}` is not an IANA time zone such as Europe/Berlin",
+                self.board_timezone
+            ));
+        }
         let mut tags = HashSet::new();
         for value in &self.values {
             if !tags.insert(&value.tag) {
@@ -166,6 +201,8 @@ pub struct KudosDoc {
     discord_channel: Option<String>,
     slack_reaction: Option<String>,
     discord_reaction: Option<String>,
+    weekly_board: Option<bool>,
+    board_timezone: Option<String>,
     #[serde(default)]
     value: Vec<ValueDoc>,
 }
@@ -231,6 +268,11 @@ impl KudosDoc {
             channels,
             slack_reaction: reaction(&self.slack_reaction, defaults.slack_reaction),
             discord_reaction: reaction(&self.discord_reaction, defaults.discord_reaction),
+            weekly_board: self.weekly_board.unwrap_or(defaults.weekly_board),
+            board_timezone: self
+                .board_timezone
+                .as_deref()
+                .map_or(defaults.board_timezone, |zone| zone.trim().to_owned()),
         };
         problems.extend(policy.problems());
         if problems.is_empty() {
@@ -311,5 +353,25 @@ mod tests {
         assert_eq!(policy.give_limit(Role::Employee), 5);
         assert_eq!(policy.give_limit(Role::Manager), 10);
         assert_eq!(policy.give_limit(Role::HrAdmin), 5);
+    }
+
+    #[test]
+    fn the_kudos_reaction_matches_in_any_skin_tone_and_nothing_else_does() {
+        let policy = KudosPolicy::default();
+        for slack in ["clap", ":clap:", "clap::skin-tone-4"] {
+            assert!(policy.is_reaction(Platform::Slack, slack), "{slack}");
+        }
+        for discord in ["👏", "👏🏽", "👏\u{FE0F}"] {
+            assert!(policy.is_reaction(Platform::Discord, discord), "{discord}");
+        }
+        assert!(!policy.is_reaction(Platform::Slack, "thumbsup"));
+        assert!(!policy.is_reaction(Platform::Slack, "clapping"));
+        assert!(!policy.is_reaction(Platform::Slack, ""));
+        assert!(!policy.is_reaction(Platform::Discord, "clap"));
+        let none = KudosPolicy {
+            slack_reaction: None,
+            ..KudosPolicy::default()
+        };
+        assert!(!none.is_reaction(Platform::Slack, "clap"));
     }
 }

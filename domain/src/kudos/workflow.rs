@@ -5,15 +5,15 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::command::{GiveRequest, KudosCommand};
-use super::leaderboard::board;
+use super::leaderboard;
 use super::messages;
 use super::policy::KudosPolicy;
 use super::values::{KudosReason, ValueTag};
 use crate::chat::Reply;
 use crate::people::{Person, Platform};
 use crate::ports::{
-    Allowance, Destination, Directory, GiveOutcome, Kudos, KudosFilter, KudosSource, NewKudos,
-    NewNotice, PeopleFilter, StoreError, Visibility,
+    Allowance, Destination, Directory, GiveOutcome, Kudos, KudosSource, NewKudos, NewNotice,
+    PeopleFilter, StoreError, Visibility,
 };
 
 /// How long a giver may take a kudos back.
@@ -85,16 +85,7 @@ pub async fn run<S: Kudos + Directory>(
                 )));
             }
             let window = period.window(now, person.timezone.tz());
-            let kudos = store
-                .kudos_list(&KudosFilter {
-                    from: window.0,
-                    to: window.1,
-                    person: None,
-                })
-                .await?;
-            let people = store.people(&PeopleFilter::default()).await?;
-            let policy = store.kudos_policy().await?;
-            let board = board(&kudos, &people, &policy, period, window, team.as_ref());
+            let board = leaderboard::read(store, period, window, team.as_ref()).await?;
             Ok(Reply::Private(messages::board(&board)))
         }
     }
@@ -109,17 +100,63 @@ pub async fn give<S: Kudos + Directory>(
     origin: Origin,
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError> {
+    Ok(Reply::Private(
+        match attempt(store, giver, request, origin, now).await? {
+            Ok(attempted) => attempted.said,
+            Err(refused) => refused.into_sentence(),
+        },
+    ))
+}
+
+/// Why a kudos was refused before anything was stored: the sentence, by what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// A recipient: unknown, inactive, or the giver.
+    Recipient(String),
+    /// The reason: too short or too long.
+    Reason(String),
+    /// The value tags: unknown, or one required.
+    Values(String),
+}
+
+impl Refused {
+    /// What to tell the giver.
+    pub fn into_sentence(self) -> String {
+        match self {
+            Self::Recipient(sentence) | Self::Reason(sentence) | Self::Values(sentence) => sentence,
+        }
+    }
+}
+
+/// A kudos that reached the store: what became of it, and what to tell the giver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempted {
+    /// What the store did.
+    pub outcome: GiveOutcome,
+    /// What to tell the giver.
+    pub said: String,
+}
+
+/// Checks `request` and, if it passes, stores it (the store enforces the allowance in the
+/// same transaction).
+pub async fn attempt<S: Kudos + Directory>(
+    store: &S,
+    giver: &Person,
+    request: GiveRequest,
+    origin: Origin,
+    now: DateTime<Utc>,
+) -> Result<Result<Attempted, Refused>, StoreError> {
     let policy = store.kudos_policy().await?;
     let recipients = match recipients(store, giver, origin.platform, &request.recipients).await? {
         Ok(recipients) => recipients,
-        Err(sentence) => return Ok(Reply::Private(sentence)),
+        Err(sentence) => return Ok(Err(Refused::Recipient(sentence))),
     };
     let reason = match KudosReason::parse(&request.reason) {
         Ok(reason) => reason,
-        Err(invalid) => return Ok(Reply::Private(invalid.to_string())),
+        Err(invalid) => return Ok(Err(Refused::Reason(invalid.to_string()))),
     };
     if let Err(sentence) = check_values(&policy, &request.tags) {
-        return Ok(Reply::Private(sentence));
+        return Ok(Err(Refused::Values(sentence)));
     }
     let visibility = if request.private {
         Visibility::Private
@@ -149,7 +186,7 @@ pub async fn give<S: Kudos + Directory>(
     };
     let outcome = store.give_kudos(&kudos, &allowance).await?;
     let names: Vec<&str> = recipients.iter().map(|p| p.name.as_str()).collect();
-    Ok(Reply::Private(match outcome {
+    let said = match &outcome {
         GiveOutcome::Given(_) => {
             let left = limit.saturating_sub(store.kudos_given_since(giver.id, since).await?);
             messages::given(&policy, &names, &kudos, left)
@@ -159,7 +196,7 @@ pub async fn give<S: Kudos + Directory>(
         }
         GiveOutcome::OverAllowance { given } => messages::over_allowance(
             &policy,
-            limit.saturating_sub(given),
+            limit.saturating_sub(*given),
             names.len(),
             resets,
             giver,
@@ -168,7 +205,7 @@ pub async fn give<S: Kudos + Directory>(
         GiveOutcome::OverReceiveCap { person, received } => {
             let name = recipients
                 .iter()
-                .find(|p| p.id == person)
+                .find(|p| p.id == *person)
                 .map_or("They", |p| p.name.as_str());
             format!(
                 "{name} has received {received} kudos {}, as many as one person can. Recognise \
@@ -176,12 +213,13 @@ pub async fn give<S: Kudos + Directory>(
                 policy.period.this()
             )
         }
-    }))
+    };
+    Ok(Ok(Attempted { outcome, said }))
 }
 
 /// The people `mentions` name on `platform`, active and not the giver; or the sentence
 /// saying who could not be recognised.
-async fn recipients<S: Directory>(
+pub(super) async fn recipients<S: Directory>(
     store: &S,
     giver: &Person,
     platform: Platform,

@@ -287,6 +287,15 @@ pub trait Kudos: Send + Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Writes `notices` about `subject` (a weekly board), pending from `now`; one per
+    /// subject, platform and destination, so a repeat (another replica) is ignored.
+    fn add_notices(
+        &self,
+        subject: &str,
+        notices: &[NewNotice],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Where notice-worthy messages about `subject` were posted: each posted notice's
     /// platform and message (to mark a retracted kudos's announcement).
     fn posted_notices(

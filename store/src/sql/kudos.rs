@@ -8,7 +8,8 @@ use rhythm_domain::kudos::notices::subject;
 use rhythm_domain::people::{PersonId, Platform};
 use rhythm_domain::ports::{
     Allowance, AuditEntry, Destination, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord,
-    KudosSource, MessageRef, NewKudos, Notice, NoticeId, NoticeOutcome, StoreError, Visibility,
+    KudosSource, MessageRef, NewKudos, NewNotice, Notice, NoticeId, NoticeOutcome, StoreError,
+    Visibility,
 };
 use serde_json::json;
 use sqlx::QueryBuilder;
@@ -449,6 +450,16 @@ impl Kudos for SqlStore {
     ) -> Result<(), StoreError> {
         let mut conn = self.write_connection().await?;
         notices::finish(&mut conn, id, outcome, now).await
+    }
+
+    async fn add_notices(
+        &self,
+        subject: &str,
+        new: &[NewNotice],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.write_connection().await?;
+        notices::insert(&mut conn, subject, new, now.timestamp_millis()).await
     }
 
     async fn posted_notices(

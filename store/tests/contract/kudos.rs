@@ -807,3 +807,53 @@ async fn the_kudos_policy_is_the_default_until_one_is_stored() {
     assert_eq!(db.count(&insert).await, 1);
     assert_eq!(store.kudos_policy().await.unwrap(), policy);
 }
+
+#[tokio::test]
+async fn a_notice_added_twice_for_one_subject_and_channel_is_due_once() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let board = NewNotice {
+        platform: Platform::Discord,
+        to: Destination::Channel("1100000000000000001".into()),
+    };
+    let subject = "kudos-board:2026-03-02";
+    for _ in 0..2 {
+        // Two replicas (or one restarted) add this week's board.
+        store
+            .add_notices(subject, std::slice::from_ref(&board), at(0))
+            .await
+            .unwrap();
+    }
+    assert!(
+        store
+            .due_notices(Platform::Slack, at(0), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let due = store
+        .due_notices(Platform::Discord, at(0), 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].subject, subject);
+    assert_eq!(due[0].to, board.to);
+    assert!(store.claim_notice(due[0].id, at(0), at(60)).await.unwrap());
+    let posted = MessageRef {
+        channel: "1100000000000000001".into(),
+        id: "1".into(),
+    };
+    store
+        .finish_notice(due[0].id, &NoticeOutcome::Posted(posted), at(1))
+        .await
+        .unwrap();
+    // Added again after it was posted: still once.
+    store.add_notices(subject, &[board], at(2)).await.unwrap();
+    assert!(
+        store
+            .due_notices(Platform::Discord, at(10), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

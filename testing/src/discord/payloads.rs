@@ -44,16 +44,62 @@ pub fn slash_command(
     name: &str,
     subcommand: Option<(&str, &[(&str, &str)])>,
 ) -> Value {
+    let typed: Option<(&str, Vec<(&str, OptionValue)>)> = subcommand.map(|(name, options)| {
+        let options = options
+            .iter()
+            .map(|&(option, value)| (option, OptionValue::Text(value.to_owned())))
+            .collect();
+        (name, options)
+    });
+    slash_command_with(
+        user_id,
+        name,
+        typed
+            .as_ref()
+            .map(|(name, options)| (*name, options.as_slice())),
+    )
+}
+
+/// An option's value as a slash command carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionValue {
+    /// A STRING option (type 3).
+    Text(String),
+    /// A USER option (type 6): the person's id.
+    User(String),
+    /// A BOOLEAN option (type 5).
+    Flag(bool),
+}
+
+/// [`slash_command`] with options of any type: `Some(("give", &[("to",
+/// OptionValue::User(id)), ("reason", OptionValue::Text(…))]))`. A USER option's person is
+/// also in `data.resolved.users`, as Discord sends it.
+pub fn slash_command_with(
+    user_id: &str,
+    name: &str,
+    subcommand: Option<(&str, &[(&str, OptionValue)])>,
+) -> Value {
     let mut data = json!({
         "id": command_id(name),
         "name": name,
         "type": 1,
     });
     if let Some((subcommand, options)) = subcommand {
+        let mut users = serde_json::Map::new();
         let options: Vec<Value> = options
             .iter()
-            .map(|(name, value)| json!({"type": 3, "name": name, "value": value}))
+            .map(|(name, value)| match value {
+                OptionValue::Text(text) => json!({"type": 3, "name": name, "value": text}),
+                OptionValue::User(id) => {
+                    users.insert(id.clone(), person(id));
+                    json!({"type": 6, "name": name, "value": id})
+                }
+                OptionValue::Flag(flag) => json!({"type": 5, "name": name, "value": flag}),
+            })
             .collect();
+        if !users.is_empty() {
+            data["resolved"] = json!({ "users": users });
+        }
         let mut sub = json!({"type": 1, "name": subcommand});
         if !options.is_empty() {
             sub["options"] = json!(options);
@@ -61,6 +107,68 @@ pub fn slash_command(
         data["options"] = json!([sub]);
     }
     interaction(2, user_id, &dm_channel_id(user_id), data)
+}
+
+/// `user_id` runs the message command `name` (from a message's *Apps* menu) on `message`
+/// (a message object with `id`, `channel_id` and `author`) in the fake guild's channel, as
+/// `interaction_application_command_message.json` shows it: the message in
+/// `data.resolved.messages`, its id as `data.target_id`.
+pub fn message_command(user_id: &str, name: &str, message: &Value) -> Value {
+    let target = message["id"].as_str().unwrap_or_default().to_owned();
+    let data = json!({
+        "id": command_id(name),
+        "name": name,
+        "type": 3,
+        "target_id": target,
+        "resolved": { "messages": { target.as_str(): message } },
+    });
+    let channel_id = message["channel_id"]
+        .as_str()
+        .unwrap_or(FakeDiscord::GUILD_CHANNEL_ID)
+        .to_owned();
+    in_guild(interaction(2, user_id, &channel_id, data))
+}
+
+/// A message `author_id` wrote in the fake guild's channel, as a message object (the fields
+/// a message command's `resolved.messages` and a reaction's tests need).
+pub fn guild_message(author_id: &str, content: &str) -> Value {
+    json!({
+        "id": next_snowflake(),
+        "channel_id": FakeDiscord::GUILD_CHANNEL_ID,
+        "guild_id": FakeDiscord::GUILD_ID,
+        "author": person(author_id),
+        "content": content,
+        "attachments": [],
+        "embeds": [],
+        "mentions": [],
+        "mention_roles": [],
+        "pinned": false,
+        "mention_everyone": false,
+        "tts": false,
+        "timestamp": "2026-01-05T10:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "flags": 0,
+        "components": [],
+        "type": 0,
+    })
+}
+
+/// The data of the gateway's `MESSAGE_REACTION_ADD`: `user_id` puts `emoji` (a Unicode
+/// emoji) on `message` in a guild, with the fields Discord's gateway docs list
+/// (`message_author_id`, `member`, `burst`, `type`).
+pub fn reaction_add(user_id: &str, emoji: &str, message: &Value) -> Value {
+    json!({
+        "user_id": user_id,
+        "channel_id": message["channel_id"],
+        "message_id": message["id"],
+        "guild_id": FakeDiscord::GUILD_ID,
+        "message_author_id": message["author"]["id"],
+        "member": { "user": person(user_id), "roles": [], "joined_at": "2024-01-08T09:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0 },
+        "emoji": { "id": null, "name": emoji },
+        "burst": false,
+        "burst_colors": [],
+        "type": 0,
+    })
 }
 
 /// `user_id` presses the button `custom_id` on `message` (a message object the bot sent,

@@ -245,6 +245,60 @@ pub fn event_callback(event_id: &str, event: Value) -> Value {
     callback
 }
 
+/// A `reaction_added` event: `user_id` puts `reaction` (an emoji's name) on the message
+/// `author_id` wrote in `channel` at `ts`, as `slack_common_event_wrapper_schema.json`'s
+/// example shows it.
+pub fn reaction_added(
+    user_id: &str,
+    reaction: &str,
+    author_id: &str,
+    channel: &str,
+    ts: &str,
+    event_ts: &str,
+) -> Value {
+    json!({
+        "type": "reaction_added",
+        "user": user_id,
+        "reaction": reaction,
+        "item_user": author_id,
+        "item": { "type": "message", "channel": channel, "ts": ts },
+        "event_ts": event_ts,
+    })
+}
+
+/// A message shortcut (`message_action`): `user_id` picks the shortcut `callback_id` on the
+/// message `author_id` wrote in `channel` at `ts`, as Slack's docs show the payload.
+pub fn message_action(
+    user_id: &str,
+    callback_id: &str,
+    author_id: &str,
+    channel: &str,
+    ts: &str,
+    trigger_id: &str,
+) -> Value {
+    json!({
+        "type": "message_action",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": ts,
+        "team": { "id": FakeSlack::TEAM_ID, "domain": "rhythm-fake" },
+        "user": { "id": user_id, "name": user_id.to_lowercase(), "team_id": FakeSlack::TEAM_ID },
+        "channel": { "id": channel, "name": "general" },
+        "is_enterprise_install": false,
+        "enterprise": null,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "response_url": format!("https://hooks.slack.com/app/{}/1/fake", FakeSlack::TEAM_ID),
+        "message_ts": ts,
+        "message": {
+            "type": "message",
+            "user": author_id,
+            "ts": ts,
+            "text": "Shipped it: the release is out.",
+            "team": FakeSlack::TEAM_ID,
+        },
+    })
+}
+
 /// A `message` event: `user_id` writes `text` in their DM with the app at `ts`.
 pub fn dm_message(user_id: &str, text: &str, ts: &str) -> Value {
     json!({

@@ -401,3 +401,84 @@ fn malformed_payloads_get_a_sentence_not_a_panic() {
         "a modal submission needs `data.custom_id`"
     );
 }
+
+#[test]
+fn a_real_message_command_named_give_kudos_is_a_press_naming_the_message() {
+    let mut payload = json(fixture!("interaction_application_command_message.json"));
+    // The docs' example is called `context-menu-message-2`: under any other name it is
+    // another app's command, and ignored.
+    assert!(matches!(interaction(&payload), Ok(Inbound::Ignored(_))));
+    payload["data"]["name"] = for_message::COMMAND_NAME.into();
+    let Inbound::Interaction {
+        id,
+        user,
+        interaction: Interaction::Pressed { action, value },
+        message: None,
+        ..
+    } = interaction(&payload).unwrap()
+    else {
+        panic!("a press with no message to update");
+    };
+    assert_eq!(
+        (id.as_str(), user.as_str()),
+        ("867793873336926249", "167348773423415296")
+    );
+    assert_eq!(action, for_message::SHORTCUT);
+    let cited = Cited::decode(Platform::Discord, &value).unwrap();
+    assert_eq!(
+        cited,
+        Cited {
+            platform: Platform::Discord,
+            author: "167348773423415296".into(),
+            channel: "772908445358620702".into(),
+            message: "867793854505943041".into(),
+            guild: Some("772904309264089089".into()),
+        }
+    );
+    // A bot's message names no author: kudos go to people.
+    payload["data"]["resolved"]["messages"]["867793854505943041"]["author"]["bot"] = true.into();
+    let Ok(Inbound::Interaction {
+        interaction: Interaction::Pressed { value, .. },
+        ..
+    }) = interaction(&payload)
+    else {
+        panic!("a press");
+    };
+    assert_eq!(Cited::decode(Platform::Discord, &value).unwrap().author, "");
+    // Without the message it names, it is malformed.
+    payload["data"]["resolved"] = json!({});
+    assert!(
+        interaction(&payload)
+            .unwrap_err()
+            .0
+            .contains("resolved.messages")
+    );
+}
+
+#[test]
+fn a_gateway_reaction_names_the_giver_the_emoji_and_the_message() {
+    // MESSAGE_REACTION_ADD's data, as Discord's gateway docs list its fields.
+    let mut data = json!({
+        "user_id": "80351110224678912",
+        "channel_id": "772908445358620702",
+        "message_id": "867793854505943041",
+        "guild_id": "772904309264089089",
+        "message_author_id": "167348773423415296",
+        "member": { "user": { "id": "80351110224678912" }, "roles": [] },
+        "emoji": { "id": null, "name": "👏" },
+        "burst": false,
+        "type": 0
+    });
+    let (user, reaction) = super::reaction(&data).unwrap();
+    assert_eq!(user, "80351110224678912");
+    assert_eq!(reaction.emoji, "👏");
+    assert_eq!(reaction.cited.author, "167348773423415296");
+    assert_eq!(
+        reaction.cited.link(),
+        "https://discord.com/channels/772904309264089089/772908445358620702/867793854505943041"
+    );
+    data.as_object_mut().unwrap().remove("message_author_id");
+    assert_eq!(super::reaction(&data).unwrap().1.cited.author, "");
+    data.as_object_mut().unwrap().remove("emoji");
+    assert!(super::reaction(&data).unwrap_err().0.contains("emoji.name"));
+}

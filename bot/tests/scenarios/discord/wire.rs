@@ -28,7 +28,7 @@ pub(super) fn subcommand(text: &str) -> (Option<&str>, Vec<(&'static str, String
     (Some(verb), options.collect())
 }
 
-/// A message's `content` and its buttons' actions.
+/// A message's `content`, as shown, and its buttons' actions.
 pub(super) fn shown(message: &Value) -> Shown {
     let rows = message["components"].as_array().into_iter().flatten();
     let buttons = rows.flat_map(|row| row["components"].as_array().into_iter().flatten());
@@ -41,9 +41,22 @@ pub(super) fn shown(message: &Value) -> Shown {
         })
         .collect();
     Shown {
-        text: message["content"].as_str().unwrap_or_default().to_owned(),
+        text: unescaped(message["content"].as_str().unwrap_or_default()),
         actions,
     }
+}
+
+/// Markdown as Discord shows it: a backslash before punctuation (`1\.`) is not shown.
+fn unescaped(content: &str) -> String {
+    let mut text = String::with_capacity(content.len());
+    let mut chars = content.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(next) if c == '\\' && next.is_ascii_punctuation() => {}
+            _ => text.push(c),
+        }
+    }
+    text
 }
 
 /// The custom id of the button for `action` on `message`.

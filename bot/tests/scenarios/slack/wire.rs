@@ -29,7 +29,7 @@ pub(super) fn shown(message: &FakeMessage) -> Shown {
 }
 
 /// Every `text` string in `value`.
-fn texts(value: &Value, into: &mut Vec<String>) {
+pub(super) fn texts(value: &Value, into: &mut Vec<String>) {
     match value {
         Value::Object(fields) => {
             for (key, field) in fields {
