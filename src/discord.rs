@@ -31,7 +31,7 @@ pub struct Discord {
     /// Where slash commands are registered: a server, or everywhere.
     guild: Option<String>,
     /// Where the gateway is, and the token it identifies with.
-    gateway: (String, String),
+    gateway: GatewayConfig,
     /// The HTTP interactions endpoint's verifier (the application's public key), in `http`
     /// mode.
     endpoint: Option<Verifier>,
@@ -76,7 +76,12 @@ impl Discord {
             api,
             limits: settings.discord.limits(),
             guild: settings.discord.guild_id.clone(),
-            gateway: (api_url.to_owned(), token.expose_secret().to_owned()),
+            gateway: GatewayConfig {
+                api_url: api_url.to_owned(),
+                token: token.expose_secret().to_owned(),
+                intents: DEFAULT_INTENTS,
+                reconnect: Reconnect::default(),
+            },
             endpoint,
         })
     }
@@ -115,12 +120,6 @@ impl Discord {
             DiscordHandler::new(self.api.clone(), store.clone(), Arc::clone(&clock))
                 .in_context(context.clone()),
         );
-        let config = GatewayConfig {
-            api_url: self.gateway.0.clone(),
-            token: self.gateway.1.clone(),
-            intents: DEFAULT_INTENTS,
-            reconnect: Reconnect::default(),
-        };
         let routes = match &self.endpoint {
             Some(verifier) => {
                 let http = DiscordHttp::new(Arc::clone(&handler), verifier.clone(), clock.clone());
@@ -130,7 +129,7 @@ impl Discord {
         };
         let task = connection::run(
             handler,
-            config,
+            self.gateway.clone(),
             store.clone(),
             replica_id(),
             Lease::default(),

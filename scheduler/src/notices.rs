@@ -106,19 +106,19 @@ where
             to: Destination::Channel(channel.clone()),
         };
         let added = format!("{subject} {}", to.to);
-        if self
-            .board_added
-            .lock()
-            .map(|last| *last == Some(added.clone()))
-            .unwrap_or(false)
-        {
+        if self.last_board().as_ref() == Some(&added) {
             return Ok(());
         }
         self.store.add_notices(&subject, &[to], now).await?;
-        if let Ok(mut last) = self.board_added.lock() {
-            *last = Some(added);
-        }
+        *self.last_board() = Some(added);
         Ok(())
+    }
+
+    /// The weekly board this process added last (a poisoned lock holds a plain string).
+    fn last_board(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.board_added
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     async fn post(&self, notice: &Notice, run: &mut NoticeRun) -> Result<(), StoreError> {
