@@ -145,27 +145,30 @@ impl Store {
                     .busy_timeout(options.busy_timeout);
                 // Each connection to an in-memory database would see a database of its own.
                 let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(if in_memory {
-                        1
-                    } else {
-                        options.max_connections
-                    })
-                    .acquire_timeout(options.busy_timeout)
-                    .idle_timeout(if in_memory {
-                        None
-                    } else {
-                        Some(Duration::from_secs(600))
-                    })
-                    .max_lifetime(if in_memory {
-                        None
-                    } else {
-                        Some(Duration::from_secs(1800))
-                    })
-                    .connect_with(connect)
-                    .await
-                    .with_context(|| format!("opening SQLite database `{url}`"))?;
-                Store::Sqlite(sqlite::SqlStore::new(pool, clock))
+                let pool = |connections: u32| {
+                    SqlitePoolOptions::new()
+                        .max_connections(connections)
+                        .acquire_timeout(options.busy_timeout)
+                        .idle_timeout((!in_memory).then_some(Duration::from_secs(600)))
+                        .max_lifetime((!in_memory).then_some(Duration::from_secs(1800)))
+                };
+                let opening = || format!("opening SQLite database `{url}`");
+                if in_memory {
+                    let pool = pool(1).connect_with(connect).await.with_context(opening)?;
+                    Store::Sqlite(sqlite::SqlStore::new(pool, clock))
+                } else {
+                    let readers = pool(options.max_connections)
+                        .connect_with(connect.clone())
+                        .await
+                        .with_context(opening)?;
+                    // SQLite takes one writer at a time, and Rhythm's writers take turns
+                    // (`sql/turn.rs`): with a connection of their own, the writer whose turn
+                    // it is never queues for a connection behind readers (under load that
+                    // queue was seconds long, and every write waited in it). Opened after
+                    // the readers, so the file exists and is in WAL mode.
+                    let writer = pool(1).connect_with(connect).await.with_context(opening)?;
+                    Store::Sqlite(sqlite::SqlStore::new(readers, clock).with_writer(writer))
+                }
             }
             BackendKind::Postgres => {
                 let connect = PgConnectOptions::from_str(url)

@@ -67,11 +67,16 @@ async fn slack_faults_and_socket_reconnects_lose_and_repeat_nothing() {
     for n in 0..commands {
         if n > 0 && n % (commands / strikes.len()) == 0 {
             let strike = strikes[(n / (commands / strikes.len()) - 1) % strikes.len()];
-            let struck = match strike {
-                "drop" => slack.drop_socket(),
-                reason => slack.disconnect(reason),
-            };
-            struck.expect("a connection to strike");
+            // The connection the last strike closed may not be back yet.
+            wait_until(
+                "a connection to strike",
+                Duration::from_secs(30),
+                async || match strike {
+                    "drop" => slack.drop_socket().is_ok(),
+                    reason => slack.disconnect(reason).is_ok(),
+                },
+            )
+            .await;
         }
         resent += deliver(slack, n).await;
     }

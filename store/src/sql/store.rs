@@ -23,6 +23,10 @@ use crate::error::classify;
 #[derive(Clone)]
 pub struct SqlStore {
     pool: Pool<Db>,
+    /// Where writes are made: `pool` itself, or (SQLite on a file) a pool of one connection
+    /// of its own, so that a writer holding the turn never queues for a connection behind
+    /// readers (see `turn.rs`).
+    writer: Pool<Db>,
     clock: Arc<dyn Clock>,
     turns: Turns,
 }
@@ -39,10 +43,18 @@ impl SqlStore {
     /// A store over `pool`, reading time from `clock`.
     pub fn new(pool: Pool<Db>, clock: Arc<dyn Clock>) -> Self {
         Self {
+            writer: pool.clone(),
             pool,
             clock,
             turns: Turns::new(),
         }
+    }
+
+    /// This store, making its writes through `writer` (a pool of its own) and reading
+    /// through the pool it has.
+    #[must_use]
+    pub fn with_writer(self, writer: Pool<Db>) -> Self {
+        Self { writer, ..self }
     }
 
     /// The store's clock's time.
@@ -94,6 +106,7 @@ impl SqlStore {
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     /// A transaction for an admin change: a write transaction holding the lock for `what`,
@@ -125,12 +138,12 @@ impl SqlStore {
     /// A write transaction, begun in this process's turn (see `turn.rs`); `what` names it
     /// in errors.
     pub(super) async fn write(&self, what: &'static str) -> Result<WriteTx, StoreError> {
-        self.turns.begin(&self.pool, what).await
+        self.turns.begin(&self.writer, what).await
     }
 
     /// A connection for single-statement writes, in this process's turn (see `turn.rs`).
     pub(super) async fn write_connection(&self) -> Result<WriteConn, StoreError> {
-        self.turns.connection(&self.pool).await
+        self.turns.connection(&self.writer).await
     }
 
     fn now_millis(&self) -> i64 {

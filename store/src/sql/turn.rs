@@ -5,7 +5,10 @@
 //! interactions those sleeps, not the writes, were most of an ack's p99. So within one
 //! process writers queue on a fair async lock and begin the moment the writer before them
 //! commits; the busy timeout is left for writers in other processes (a CLI run beside
-//! `rhythm run`). Postgres locks rows, so its writers take no turn.
+//! `rhythm run`). On a SQLite file the turn comes with a connection of its own (the store's
+//! writer pool of one): a writer in its turn that queued for a pooled connection behind
+//! readers held every writer up behind that queue, which under load was seconds long.
+//! Postgres locks rows, so its writers take no turn.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;

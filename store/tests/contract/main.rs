@@ -11,3 +11,4 @@ mod schedules;
 mod support;
 mod sync;
 mod templates;
+mod writers;
