@@ -142,6 +142,16 @@ impl TestDb {
         .unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
+    /// The text column `sql` returns, one value a row. Test code only, like [`Self::count`].
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        let query = || sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.store {
+            Store::Sqlite(store) => sqlx::query_scalar(query()).fetch_all(store.pool()).await,
+            Store::Postgres(store) => sqlx::query_scalar(query()).fetch_all(store.pool()).await,
+        }
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
+
     /// Holds writes to `table` from other connections until the stall is released (or
     /// dropped): a database slowed by a long writer, to keep Rhythm's work in flight. On
     /// SQLite the whole database waits (its one writer), on Postgres the table.
