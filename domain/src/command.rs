@@ -9,11 +9,12 @@ use chrono::Utc;
 
 use crate::chat::{Interaction, Reply};
 use crate::checkin::workflow::start_today;
+use crate::goals::parse::GoalsCommand;
 use crate::kudos::command::KudosCommand;
 use crate::link::{self, LinkCommand};
 use crate::people::{ChatUserId, Person, Platform, Timezone};
 use crate::ports::{
-    Account, CheckIns, Directory, Kudos, Links, Notify, PersonSettings, StoreError,
+    Account, CheckIns, Directory, Goals, Kudos, Links, Notify, PersonSettings, StoreError,
 };
 use crate::schedule::{OutOfOffice, parse_date};
 
@@ -32,12 +33,15 @@ pub enum Command {
     Link(LinkCommand),
     /// `/kudos …`.
     Kudos(KudosCommand),
+    /// `/goals …`.
+    Goals(GoalsCommand),
 }
 
 /// What `/rhythm help` says.
 pub const HELP: &str = "Rhythm asks for your check-ins and keeps your team in step.\n\
 • /checkin: start or edit today's check-in\n\
 • /kudos @ana for shipping the release #ownership: recognise someone (/kudos help for more)\n\
+• /goals: your goals this quarter, and their progress (/goals help for more)\n\
 • /rhythm timezone Europe/Berlin: set your time zone (reminders follow it)\n\
 • /rhythm ooo 2026-12-20 2027-01-02: days away, inclusive (no reminders then)\n\
 • /rhythm link you@example.com: link this chat account to you (a code is sent to you)
@@ -49,6 +53,7 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
     match command.trim_start_matches('/') {
         "checkin" => Ok(Command::CheckIn),
         "kudos" => crate::kudos::command::parse(text).map(Command::Kudos),
+        "goals" => crate::goals::parse::command(text).map(Command::Goals),
         "rhythm" => match words.as_slice() {
             [] | ["help"] => Ok(Command::Help),
             ["timezone", zone] | ["tz", zone] => {
@@ -99,7 +104,7 @@ pub async fn answer<S, N>(
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError>
 where
-    S: CheckIns + Directory + Kudos + Links + PersonSettings,
+    S: CheckIns + Directory + Goals + Kudos + Links + PersonSettings,
     N: Notify,
 {
     let command = match parse(name, text) {
@@ -133,13 +138,16 @@ pub async fn interaction<S>(
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError>
 where
-    S: CheckIns + Directory + Kudos,
+    S: CheckIns + Directory + Goals + Kudos,
 {
     let Some(person) = link::holder(store, platform, user, true).await? else {
         return Ok(Reply::Private(stranger(platform)));
     };
     if interaction.action().starts_with("kudos:") {
         crate::kudos::for_message::interact(store, &person, platform, interaction, now).await
+    } else if interaction.action().starts_with("goals:") {
+        let actor = format!("{platform}:{user}");
+        crate::goals::workflow::interact(store, &person, &actor, interaction, now).await
     } else {
         crate::checkin::workflow::interact(store, &person, interaction, now).await
     }
@@ -159,7 +167,7 @@ pub fn stranger(platform: Platform) -> String {
 
 /// Runs `command` for `person`, sent from `platform`; `actor` names them in the audit log
 /// (`slack:U123`).
-async fn run<S: CheckIns + Directory + Kudos + PersonSettings>(
+async fn run<S: CheckIns + Directory + Goals + Kudos + PersonSettings>(
     store: &S,
     person: &Person,
     platform: Platform,
@@ -190,6 +198,7 @@ async fn run<S: CheckIns + Directory + Kudos + PersonSettings>(
         Command::Kudos(kudos) => {
             crate::kudos::workflow::run(store, person, platform, kudos, now).await
         }
+        Command::Goals(goals) => crate::goals::workflow::run(store, person, goals, now).await,
     }
 }
 

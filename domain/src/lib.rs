@@ -28,6 +28,7 @@ pub mod checkin;
 pub mod clock;
 pub mod command;
 pub mod duration;
+pub mod goals;
 pub mod import;
 pub mod kudos;
 pub mod link;

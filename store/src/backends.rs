@@ -2,11 +2,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rhythm_domain::checkin::{Answers, Template};
+use rhythm_domain::goals::GoalId;
 use rhythm_domain::import::{ImportPlan, Problem};
 use rhythm_domain::kudos::KudosPolicy;
 use rhythm_domain::people::{Person, PersonId, Platform, Team, TeamName, Timezone};
 use rhythm_domain::ports::{
     Account, DirectorySync, Leases, LinkCode, Linked, Links, Reachability, Redeemed,
+};
+use rhythm_domain::ports::{
+    AddGoal, Goal, GoalFilter, GoalHistoryEntry, GoalUpdate, Goals, NewGoal,
 };
 use rhythm_domain::ports::{
     Advance, CheckIn, CheckInDay, CheckInId, CheckIns, Commit, DeliveryId, DigestKey,
@@ -488,5 +492,31 @@ impl Kudos for Store {
         subject: &str,
     ) -> Result<Vec<(Platform, Destination, MessageRef)>, StoreError> {
         on_backend!(self, store => store.posted_notices(subject).await)
+    }
+}
+
+impl Goals for Store {
+    async fn add_goal(&self, goal: &NewGoal) -> Result<AddGoal, StoreError> {
+        on_backend!(self, store => store.add_goal(goal).await)
+    }
+
+    async fn goal(&self, id: GoalId) -> Result<Option<Goal>, StoreError> {
+        on_backend!(self, store => store.goal(id).await)
+    }
+
+    async fn goals(&self, filter: &GoalFilter) -> Result<Vec<Goal>, StoreError> {
+        on_backend!(self, store => store.goals(filter).await)
+    }
+
+    async fn update_goal(&self, update: &GoalUpdate) -> Result<Option<Goal>, StoreError> {
+        on_backend!(self, store => store.update_goal(update).await)
+    }
+
+    async fn goal_history(
+        &self,
+        goals: &[GoalId],
+        until: DateTime<Utc>,
+    ) -> Result<Vec<GoalHistoryEntry>, StoreError> {
+        on_backend!(self, store => store.goal_history(goals, until).await)
     }
 }

@@ -39,6 +39,8 @@ mod audit;
 mod checkins;
 #[path = "sql/digests.rs"]
 mod digests;
+#[path = "sql/goals.rs"]
+mod goals;
 #[path = "sql/kudos.rs"]
 mod kudos;
 #[path = "sql/links.rs"]

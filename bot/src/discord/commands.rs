@@ -1,6 +1,7 @@
 //! The application commands Rhythm registers: `/checkin`; `/kudos` with `give` (up to four
 //! people picked from the member list, a reason with #value tags, and a `private` flag),
-//! `undo`, `leaderboard`, `values`, `left` and `help`; and `/rhythm` with the subcommands
+//! `undo`, `leaderboard`, `values`, `left` and `help`; `/goals` with `mine`, `team`, `add`
+//! (for a team or the company) and `help`; and `/rhythm` with the subcommands
 //! `help`, `timezone`, `ooo` and `link`; and *Give kudos for this* on a message's *Apps*
 //! menu. The same words as on Slack: [`super::inbound`] turns a
 //! command's options back into the text a Slack user would type after it, so one parser
@@ -29,6 +30,29 @@ pub fn definitions() -> Value {
     json!([
         command("checkin", "Start or edit today's check-in", Vec::new()),
         kudos(),
+        command(
+            "goals",
+            "Your goals this quarter, your teams', and setting new ones",
+            vec![
+                subcommand(
+                    "mine",
+                    "Your goals, their progress and what is due",
+                    Vec::new()
+                ),
+                subcommand("team", "Your teams' goals and your reports'", Vec::new()),
+                subcommand(
+                    "add",
+                    "Set a goal (a form)",
+                    vec![option(
+                        STRING,
+                        "for",
+                        "Empty: your own. `team Platform`: a team's (its managers). `company` (HR).",
+                        false,
+                    )],
+                ),
+                subcommand("help", "How goals work", Vec::new()),
+            ],
+        ),
         command(
             "rhythm",
             "Rhythm: help, your time zone, days away, and linking your account",
@@ -224,27 +248,34 @@ mod tests {
     #[test]
     fn names_and_descriptions_are_within_discords_limits() {
         let commands = commands();
-        assert_eq!(commands.len(), 4);
+        assert_eq!(commands.len(), 5);
         for command in &commands {
             assert_eq!(command["contexts"], json!([0, 1]));
             assert_eq!(command["integration_types"], json!([0]));
         }
-        for command in &commands[..3] {
+        for command in &commands[..4] {
             assert_named_and_described(command);
         }
         // A message command's name is shown as it is (1 to 32 characters), with no
         // description.
-        let shortcut = &commands[3];
+        let shortcut = &commands[4];
         assert_eq!(shortcut["type"], 3);
         assert_eq!(shortcut["name"], "Give kudos for this");
         assert!((1..=32).contains(&shortcut["name"].as_str().unwrap().chars().count()));
         assert_eq!(shortcut["description"], "");
         assert!(shortcut.get("options").is_none());
-        let subcommands: Vec<String> = options(&commands[2])
-            .iter()
-            .map(|option| option["name"].as_str().unwrap().to_owned())
-            .collect();
-        assert_eq!(subcommands, ["help", "timezone", "ooo", "link"]);
+        let subcommands = |command: &Value| -> Vec<String> {
+            options(command)
+                .iter()
+                .map(|option| option["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(commands[2]["name"], "goals");
+        assert_eq!(subcommands(&commands[2]), ["mine", "team", "add", "help"]);
+        assert_eq!(
+            subcommands(&commands[3]),
+            ["help", "timezone", "ooo", "link"]
+        );
     }
 
     #[test]

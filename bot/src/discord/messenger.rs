@@ -14,8 +14,8 @@ use rhythm_domain::chat::Message;
 use rhythm_domain::checkin::workflow::{Composed, compose};
 use rhythm_domain::people::{PersonId, Platform};
 use rhythm_domain::ports::{
-    Announcer, CheckIns, Destination, Directory, MessageRef, Messenger, Outgoing, Reachability,
-    SendError, Sent,
+    Announcer, CheckIns, Destination, Directory, Goals, MessageRef, Messenger, Outgoing,
+    Reachability, SendError, Sent,
 };
 
 use super::client::{ApiError, CANNOT_DM, DiscordApi};
@@ -111,7 +111,7 @@ impl<S: Directory + Reachability> DiscordMessenger<S> {
     }
 }
 
-impl<S: CheckIns + Directory + Reachability> Messenger for DiscordMessenger<S> {
+impl<S: CheckIns + Directory + Goals + Reachability> Messenger for DiscordMessenger<S> {
     async fn send(&self, delivery: &Outgoing) -> Result<Sent, SendError> {
         let user = self.discord_user(delivery.person).await?;
         let (message, checkin) = match compose(&self.store, delivery).await.map_err(storage)? {

@@ -143,6 +143,12 @@ impl<S: ChatStore> SlackHandler<S> {
     ) -> Ack {
         match reply {
             Reply::Private(text) => ephemeral(&text),
+            // A command's answer with buttons (`/goals`): shown to the person alone.
+            Reply::Update(message) => Ack::Json(json!({
+                "response_type": "ephemeral",
+                "text": render::message_text(&message),
+                "blocks": render::message_blocks(&message),
+            })),
             Reply::Open(form) => {
                 let (api, trigger_id) = (self.api.clone(), trigger_id.to_owned());
                 let whisper_to = channel.map(|channel| (channel.to_owned(), user.to_owned()));

@@ -7,7 +7,8 @@ use rhythm_domain::checkin::workflow::{Composed, compose};
 use rhythm_domain::people::PersonId;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{
-    Announcer, CheckIns, Destination, Directory, MessageRef, Messenger, Outgoing, SendError, Sent,
+    Announcer, CheckIns, Destination, Directory, Goals, MessageRef, Messenger, Outgoing, SendError,
+    Sent,
 };
 
 use super::client::SlackApi;
@@ -52,7 +53,7 @@ impl<S: Directory> SlackMessenger<S> {
     }
 }
 
-impl<S: CheckIns + Directory> Messenger for SlackMessenger<S> {
+impl<S: CheckIns + Directory + Goals> Messenger for SlackMessenger<S> {
     async fn send(&self, delivery: &Outgoing) -> Result<Sent, SendError> {
         let user = self.slack_user(delivery.person).await?;
         let (message, checkin) = match compose(&self.store, delivery).await.map_err(storage)? {

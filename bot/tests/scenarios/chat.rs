@@ -329,19 +329,33 @@ impl Chat {
 
     /// Sets who manages whom and the teams: `(person, manager, team)`.
     pub(crate) async fn organise(&self, rows: &[(usize, Option<usize>, &str)]) {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|&(n, manager, team)| (n, manager, team, "employee"))
+            .collect();
+        self.organise_with_roles(&rows).await;
+    }
+
+    /// Sets who manages whom, the teams and the roles: `(person, manager, team, role)`.
+    pub(crate) async fn organise_with_roles(&self, rows: &[(usize, Option<usize>, &str, &str)]) {
         let (column, account): (&str, fn(usize) -> String) = match &self.side {
             Side::Slack(_) => ("slack_user_id", crate::slack::uid),
             Side::Discord(_) => ("discord_user_id", crate::discord::did),
         };
-        let mut csv = format!("email,name,timezone,{column},manager_email,team\n");
-        for &(n, manager, team) in rows {
+        let mut csv = format!("email,name,timezone,{column},manager_email,team,role\n");
+        for &(n, manager, team, role) in rows {
             let manager = manager.map(|m| format!("p{m}@x.com")).unwrap_or_default();
             csv.push_str(&format!(
-                "p{n}@x.com,Person {n},UTC,{},{manager},{team}\n",
+                "p{n}@x.com,Person {n},UTC,{},{manager},{team},{role}\n",
                 account(n)
             ));
         }
         self.db.import(&csv).await;
+    }
+
+    /// Applies the policy file `text`.
+    pub(crate) async fn policy(&self, text: &str) {
+        crate::org::apply(&self.db, text).await;
     }
 
     /// One number from the database.

@@ -1,4 +1,4 @@
-//! Check-in and kudos scenarios written once against a platform-neutral driver
+//! Check-in, kudos and goals scenarios written once against a platform-neutral driver
 //! ([`chat::Chat`]) and run over every transport: Slack's HTTP Events API and Socket Mode,
 //! Discord's gateway and HTTP interactions endpoint. Each scenario is a module of four tests, one per transport:
 //! `a_week_of_check_ins::over_slack_socket_mode`.
@@ -8,11 +8,12 @@
 //!   and for kudos `kudos`, `post`, `react`, `shortcut`, `post_notices`, `kudos_channel`;
 //! - `slack`, `discord`: each platform's fake and handler wiring, and (`wire`) how what
 //!   people see there reads in the driver's terms;
-//! - `checkins`, `kudos`: the scenarios.
+//! - `checkins`, `kudos`, `goals`: the scenarios.
 
 mod chat;
 mod checkins;
 mod discord;
+mod goals;
 mod kudos;
 #[path = "../common/org.rs"]
 mod org;
@@ -61,4 +62,9 @@ on_every_transport!(
     allowances_and_undo,
     reactions_and_the_shortcut,
     leaderboards_and_private_kudos,
+);
+
+on_every_transport!(
+    goals: goals_set_from_chat,
+    goal_review_records_progress,
 );

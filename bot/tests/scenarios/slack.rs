@@ -29,7 +29,7 @@ mod kudos;
 mod wire;
 
 pub(crate) use kudos::KUDOS_CHANNEL;
-use wire::{button_value, form_of, shown, value_kind};
+use wire::{button_value, form_of, shown, texts, value_kind};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -147,7 +147,7 @@ impl Slack {
             None => Submission::Saved,
             Some(ack) if ack["response_action"] == "update" => {
                 let mut said = Vec::new();
-                wire::texts(&ack["view"]["blocks"], &mut said);
+                texts(&ack["view"]["blocks"], &mut said);
                 Submission::Said(said.join("\n"))
             }
             Some(ack) => {
@@ -171,9 +171,17 @@ impl Slack {
         let form = payloads::slash_command_form(&user, command, text, &trigger);
         let before = self.before(n);
         let ack = self.deliver(db, "slash_commands", payload, form).await;
-        if let Some(text) = ack.as_ref().and_then(|ack| ack["text"].as_str()) {
+        if let Some(ack) = ack.as_ref()
+            && let Some(text) = ack["text"].as_str()
+        {
             self.context.settle().await;
-            return Outcome::Private(text.to_owned());
+            // An answer with blocks (`/goals`) reads as its blocks, not its fallback text.
+            let mut lines = Vec::new();
+            texts(&ack["blocks"], &mut lines);
+            if lines.is_empty() {
+                lines.push(text.to_owned());
+            }
+            return Outcome::Private(lines.join("\n"));
         }
         self.outcome(n, &before, None).await
     }

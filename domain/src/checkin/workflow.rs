@@ -9,8 +9,8 @@ use super::{Answers, Template};
 use crate::chat::{Block, Interaction, Message, Reply, Update};
 use crate::people::Person;
 use crate::ports::{
-    CheckIn, CheckInId, CheckInStatus, CheckIns, Directory, NewCheckIn, Outgoing, PeopleFilter,
-    StoreError,
+    CheckIn, CheckInId, CheckInStatus, CheckIns, Directory, Goals, NewCheckIn, Outgoing,
+    PeopleFilter, StoreError,
 };
 
 /// How long *Snooze* waits.
@@ -58,7 +58,7 @@ async fn template_named<S: CheckIns>(store: &S, name: &str) -> Result<Template, 
 }
 
 /// What `delivery` says.
-pub async fn compose<S: CheckIns + Directory>(
+pub async fn compose<S: CheckIns + Directory + Goals>(
     store: &S,
     delivery: &Outgoing,
 ) -> Result<Composed, StoreError> {
@@ -83,6 +83,12 @@ pub async fn compose<S: CheckIns + Directory>(
         let name = who.first().map_or("Someone", |p| p.name.as_str());
         return Ok(Composed::Send {
             message: messages::escalation(&delivery.schedule, name, to_hr),
+            checkin: None,
+        });
+    }
+    if delivery.kind == "goal_review" {
+        return Ok(Composed::Send {
+            message: crate::goals::workflow::review(store, delivery).await?,
             checkin: None,
         });
     }

@@ -7,6 +7,7 @@ use std::future::Future;
 
 mod checkins;
 mod digests;
+mod goals;
 mod kudos;
 mod links;
 mod messenger;
@@ -18,6 +19,7 @@ pub use checkins::{
     CheckIn, CheckInId, CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission,
 };
 pub use digests::{CheckInDay, DigestKey, DigestOutcome, Digests, TeamChannel};
+pub use goals::{AddGoal, Goal, GoalFilter, GoalHistoryEntry, GoalUpdate, Goals, NewGoal};
 pub use kudos::{
     Allowance, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord, KudosSource, NewKudos,
     NewNotice, Notice, NoticeId, NoticeOutcome, Visibility,
@@ -53,9 +55,9 @@ pub enum StoreError {
 
 /// Everything the chat handlers need from storage, named once: implemented by whatever has
 /// it all.
-pub trait ChatStore: CheckIns + Directory + Kudos + Links + PersonSettings {}
+pub trait ChatStore: CheckIns + Directory + Goals + Kudos + Links + PersonSettings {}
 
-impl<T: CheckIns + Directory + Kudos + Links + PersonSettings> ChatStore for T {}
+impl<T: CheckIns + Directory + Goals + Kudos + Links + PersonSettings> ChatStore for T {}
 
 /// Which people to list.
 #[derive(Debug, Clone, Default)]

@@ -4,6 +4,7 @@
 mod checkins;
 mod digests;
 mod directory;
+mod goals;
 mod kudos;
 mod links;
 mod platform;

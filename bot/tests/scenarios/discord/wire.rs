@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::chat::{Form, Shown};
 
-/// The `/rhythm` subcommand and its options for what a Slack user would type after it
+/// The `/rhythm` (or `/goals`) subcommand and its options for what a Slack user would type after it
 /// (`ooo 2026-03-03 2026-03-03`), by the option names of `bot/src/discord/commands.rs`.
 pub(super) fn subcommand(text: &str) -> (Option<&str>, Vec<(&'static str, String)>) {
     let mut words = text.split_whitespace();
@@ -15,7 +15,13 @@ pub(super) fn subcommand(text: &str) -> (Option<&str>, Vec<(&'static str, String
         return (None, Vec::new());
     };
     let names: &[&'static str] = match verb {
-        "help" => &[],
+        // `/goals add team Platform`: whose goal is one option, `for`.
+        "add" => {
+            let whose = words.collect::<Vec<_>>().join(" ");
+            let options = (!whose.is_empty()).then_some(("for", whose));
+            return (Some(verb), options.into_iter().collect());
+        }
+        "help" | "mine" | "team" => &[],
         "timezone" => &["zone"],
         "ooo" => &["from", "to"],
         "link" => &["email_or_code"],
