@@ -74,6 +74,169 @@ pub enum Command {
     /// Kudos: the record (list), leaderboards, the company values, and HR's removal.
     #[command(subcommand)]
     Kudos(KudosCommand),
+    /// Goals: set them (one at a time or from a CSV file), list them, and how each person or
+    /// team achieved theirs.
+    #[command(subcommand)]
+    Goals(GoalsCommand),
+}
+
+/// `rhythm goals …`
+#[derive(Debug, Subcommand)]
+pub enum GoalsCommand {
+    /// Set one goal: a person's, a team's or the company's. Prints its id.
+    #[command(long_about = GOALS_ADD_HELP, after_help = GOALS_ADD_EXAMPLES)]
+    Add(GoalsAddArgs),
+    /// List goals by quarter, then owner (company, teams, people): status, progress, weight
+    /// and the goal each contributes to.
+    #[command(after_help = "Examples:\n  \
+                      rhythm goals list --period 2026-Q4\n  \
+                      rhythm goals list --owner team:Platform\n  \
+                      rhythm goals list --json | jq '.[] | select(.status == \"at_risk\")'")]
+    List(GoalsListArgs),
+    /// Import goals from a CSV file, all or nothing.
+    #[command(long_about = GOALS_IMPORT_HELP, after_help = GOALS_IMPORT_EXAMPLES)]
+    Import(GoalsImportArgs),
+    /// Achievement for a quarter, per person or per team: the share of goals achieved and
+    /// the progress score weighted by each goal's weight.
+    #[command(long_about = GOALS_ACHIEVEMENT_HELP, after_help = "Examples:\n  \
+                      rhythm goals achievement\n  \
+                      rhythm goals achievement --period 2026-Q3 --by team\n  \
+                      rhythm goals achievement --json | jq '.[] | select(.rate < 0.5)'")]
+    Achievement(GoalsAchievementArgs),
+}
+
+const GOALS_ADD_HELP: &str = "Set one goal: a person's, a team's or the company's.\n\n\
+A goal belongs to a quarter (default: the current one, in the owner's time zone for a person, \
+in UTC otherwise; a quarter that has ended is refused). It is measured by key results, each a \
+number moving from a start to a target (--key-result, repeated, up to 10), or, with none, it \
+is simply done or not done. Its weight says how much it counts beside its owner's other goals \
+of the quarter. --parent ties it to the goal it contributes to: a team's goal to a company \
+goal, a person's to their team's, so the cascade reads company → team → person.\n\n\
+A key result is written `name: start -> target unit`; `name: start down to target unit` for \
+a number that should fall; `name: target unit` to start from 0.\n\n\
+The goal starts on track; its owner records progress in chat (/goals) and at goal reviews. \
+Anything wrong is refused with the reason (exit code 2) and nothing is saved. The addition \
+is written to the audit log.";
+
+const GOALS_ADD_EXAMPLES: &str = "Examples:\n  \
+rhythm goals add --owner company --title \"Grow the customer base\" \\\n      \
+--key-result \"Paying customers: 120 -> 150 customers\"\n  \
+rhythm goals add --owner team:Platform --title \"Faster onboarding\" \\\n      \
+--parent 1 --weight 3 --key-result \"Teams onboarded: 0 -> 20 teams\" \\\n      \
+--key-result \"p99 latency: 300 down to 150 ms\"\n  \
+rhythm goals add --owner ana@example.com --title \"Write the migration guide\" --parent 2";
+
+/// `rhythm goals add`
+#[derive(Debug, Args)]
+pub struct GoalsAddArgs {
+    /// Whose goal: a person's email, team:NAME or company.
+    #[arg(long, value_name = "EMAIL|team:NAME|company")]
+    pub owner: String,
+    /// What it sets out to do (3 to 200 characters).
+    #[arg(long)]
+    pub title: String,
+    /// Its quarter, such as 2026-Q4 [default: the current one].
+    #[arg(long, value_name = "QUARTER")]
+    pub period: Option<String>,
+    /// Why it matters (up to 2,000 characters).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// How much it counts beside its owner's other goals of the quarter: 1 to 100.
+    #[arg(long, default_value = "1", value_name = "1..100")]
+    pub weight: String,
+    /// The id of the goal it contributes to (`rhythm goals list` shows ids).
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
+    /// A key result, such as "Teams onboarded: 0 -> 20 teams"; repeat for more. None: a
+    /// done/not-done goal.
+    #[arg(long = "key-result", value_name = "KEY_RESULT")]
+    pub key_results: Vec<String>,
+    /// Print the goal as JSON (the shape of one `goals list --json` entry).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `rhythm goals list`
+#[derive(Debug, Args)]
+pub struct GoalsListArgs {
+    /// Only this quarter, such as 2026-Q4 [default: every quarter].
+    #[arg(long, value_name = "QUARTER")]
+    pub period: Option<String>,
+    /// Only this owner's goals: a person's email, team:NAME or company.
+    #[arg(long, value_name = "EMAIL|team:NAME|company")]
+    pub owner: Option<String>,
+    /// Print a JSON array of {"id", "owner", "owner_kind", "period", "title", "description",
+    /// "weight", "parent", "status", "progress" (0 to 1), "measure", "created_at",
+    /// "updated_at"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+const GOALS_IMPORT_HELP: &str = "Import goals from a CSV file, all or nothing.\n\n\
+The first line names the columns, in any order (owner and title are required):\n  \
+owner        a person's email, team:NAME or company\n  \
+period       the quarter, such as 2026-Q4 (empty: the current one; an ended one is refused)\n  \
+title        what the goal sets out to do, 3 to 200 characters\n  \
+description  why it matters (may be empty)\n  \
+weight       1 to 100 (empty: 1)\n  \
+parent       the id of an existing goal it contributes to (`rhythm goals list`), or empty\n  \
+key_results  separated by ;, each `name: start -> target unit` (empty: done or not)\n  \
+status       on_track, at_risk, off_track, done or dropped (empty: on_track)\n\n\
+Every row is checked before anything is written. If any row has a problem, every problem is \
+printed as `line N: column: reason`, the command exits with code 2, and nothing is added.\n\n\
+A goal starts on track; a row with another status adds the goal, then records that status \
+as a progress update by its owner (a done/not-done goal marked done is done). Only a \
+person's goal can start so: the history names the person who set each status, and a team's \
+or the company's goal has nobody to name, so such a row is refused. Import it without a \
+status and record the status in chat with /goals.\n\n\
+A row whose owner already has a goal with the same title in that quarter is skipped, so \
+importing a file again adds nothing twice. The additions are written to the audit log.";
+
+const GOALS_IMPORT_EXAMPLES: &str = "Example file:\n  \
+owner,period,title,weight,parent,key_results,status\n  \
+company,2026-Q4,Grow the customer base,1,,Paying customers: 120 -> 150 customers,\n  \
+team:Platform,2026-Q4,Faster onboarding,3,1,Teams: 0 -> 20; p99 ms: 300 down to 150,\n  \
+ana@example.com,2026-Q4,Write the migration guide,1,2,,at_risk\n\n\
+Examples:\n  \
+rhythm goals import goals.csv --dry-run   check the file and show what would be added\n  \
+rhythm goals import goals.csv             add the goals";
+
+/// `rhythm goals import`
+#[derive(Debug, Args)]
+pub struct GoalsImportArgs {
+    /// The CSV file (UTF-8; a spreadsheet's "CSV UTF-8" export works).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check the file and show what would be added; add nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result (or the problems) as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+const GOALS_ACHIEVEMENT_HELP: &str = "How each person or team achieved their goals in a \
+quarter, from each goal's history as it stands now.\n\n\
+A goal is achieved if it was marked done or every key result reached its target; dropped \
+goals are not counted. The rate is the goals achieved over the goals counted; the score is \
+the goals' progress (a done goal counts in full) averaged by their weights.\n\n\
+--by person (the default) gives a row per person with goals of their own. --by team gives a \
+row per team, counting the team's own goals and its members' goals, and a row for the \
+company's goals.";
+
+/// `rhythm goals achievement`
+#[derive(Debug, Args)]
+pub struct GoalsAchievementArgs {
+    /// The quarter, such as 2026-Q4 [default: the current one, in UTC].
+    #[arg(long, value_name = "QUARTER")]
+    pub period: Option<String>,
+    /// A row per person, or per team (its goals and its members').
+    #[arg(long, default_value = "person", value_parser = ["person", "team"])]
+    pub by: String,
+    /// Print a JSON array of {"owner", "kind" (person, team or company), "email" (people
+    /// only), "period", "goals", "achieved", "rate", "score"}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `rhythm kudos …`

@@ -1,6 +1,7 @@
 //! One module per subcommand; [`execute`] loads the configuration and dispatches.
 
 mod doctor;
+mod goals;
 mod kudos;
 mod people;
 mod run;
@@ -31,6 +32,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Schedule(command) => schedule::execute(&config, command).await,
         Command::Team(command) => team::execute(&config, command).await,
         Command::Kudos(command) => kudos::execute(&config, command).await,
+        Command::Goals(command) => goals::execute(&config, command).await,
     }
 }
 

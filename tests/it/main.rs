@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod config;
+mod goals;
 mod import;
 mod schedule;
 mod slack;

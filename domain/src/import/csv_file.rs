@@ -206,6 +206,52 @@ fn line_ends(data: &[u8], from: usize, to: usize) -> usize {
         .count()
 }
 
+/// One record of a CSV file, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The line it starts on (1 is the header).
+    pub line: u64,
+    /// Its cells, as written (quotes removed, not trimmed).
+    pub cells: Vec<String>,
+}
+
+/// Every record of a CSV file, the header first, each numbered by the line it starts on the
+/// way the people import numbers them (a line ends at `\n`, `\r\n` or a `\r` alone; blank
+/// lines are skipped but counted). Text that is not UTF-8 is a problem naming its line.
+/// For other imports (goals) that read their own columns.
+pub fn records(data: &[u8]) -> Result<Vec<Record>, Problem> {
+    let mut lines = LineCounter {
+        data,
+        offset: 0,
+        line: 1,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(data);
+    let mut records = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(records),
+            Ok(true) => records.push(Record {
+                line: lines.line_at(record.position()),
+                cells: record.iter().map(str::to_owned).collect(),
+            }),
+            Err(error) => {
+                let line = lines.line_at(error.position());
+                let reason = match error.kind() {
+                    csv::ErrorKind::Utf8 { .. } => {
+                        "this line is not UTF-8 text; save the file as CSV UTF-8".to_owned()
+                    }
+                    _ => error.to_string(),
+                };
+                return Err(Problem::new(line, "row", reason));
+            }
+        }
+    }
+}
+
 /// An import file as read: the rows, and the problems of their cells.
 ///
 /// A row whose cells have problems is still in `rows` if its email parsed, with each bad

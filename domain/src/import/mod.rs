@@ -14,7 +14,7 @@ use std::io::Read;
 use serde::Serialize;
 use serde_json::json;
 
-pub use csv_file::{COLUMNS, ImportRow, ReadRows, read_rows};
+pub use csv_file::{COLUMNS, ImportRow, ReadRows, Record, read_rows, records};
 pub use plan::{ChangeKind, ImportPlan, PersonChange, plan};
 
 use crate::people::{DisplayName, Email, Timezone};

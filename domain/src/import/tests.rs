@@ -372,3 +372,60 @@ fn a_zone_the_file_repeats_becomes_hrs_unless_someone_chose_it() {
         "a person's own zone and an empty cell stay"
     );
 }
+
+mod records_of_other_imports {
+    use crate::import::{Record, records};
+
+    fn lines(text: &str) -> Vec<Record> {
+        records(text.as_bytes()).expect("the file reads")
+    }
+
+    fn record(line: u64, cells: &[&str]) -> Record {
+        let cells = cells.iter().map(|cell| (*cell).to_owned()).collect();
+        Record { line, cells }
+    }
+
+    #[test]
+    fn each_record_is_numbered_by_the_line_it_starts_on_whatever_the_line_ends() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = format!("a,b{end}1,2{end}{end}3,4{end}");
+            assert_eq!(
+                lines(&text),
+                vec![
+                    record(1, &["a", "b"]),
+                    record(2, &["1", "2"]),
+                    record(4, &["3", "4"])
+                ],
+                "{end:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_quoted_cell_keeps_its_commas_quotes_and_line_breaks_and_later_lines_count_them() {
+        let text = "a,b\r\n\"x, \"\"y\"\"\r\nz\",2\r\n3,4";
+        assert_eq!(
+            lines(text),
+            vec![
+                record(1, &["a", "b"]),
+                record(2, &["x, \"y\"\r\nz", "2"]),
+                record(4, &["3", "4"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_cell() {
+        assert_eq!(
+            lines("\u{feff}owner,title\n"),
+            vec![record(1, &["owner", "title"])]
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_at_its_line() {
+        let problem = records(b"a,b\r\n1,2\r\n3,\xff\r\n").unwrap_err();
+        assert_eq!(problem.line, 3);
+        assert!(problem.reason.contains("not UTF-8"), "{problem}");
+    }
+}
