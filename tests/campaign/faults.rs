@@ -49,6 +49,10 @@ async fn slack_faults_and_socket_reconnects_lose_and_repeat_nothing() {
             Failure::Dropped,
         ],
     );
+    // The random failures are drawn in call order across every method, which varies from
+    // run to run; the first two messages make sure a timeout and a dropped socket come up.
+    slack.fail_next("chat.postMessage", 1, Failure::Timeout);
+    slack.fail_next("chat.postMessage", 1, Failure::Dropped);
     let rhythm = org
         .launch()
         .env("RHYTHM__SCHEDULER__RETRY_BACKOFF", RETRY_BACKOFF)
@@ -139,6 +143,10 @@ async fn discord_faults_and_gateway_reconnects_lose_and_repeat_nothing() {
             DiscordFailure::Dropped,
         ],
     );
+    // As on Slack: the first two messages make sure a timeout and a dropped socket come up.
+    let sends = "POST /channels/{channel_id}/messages";
+    discord.fail_next(sends, 1, DiscordFailure::Timeout);
+    discord.fail_next(sends, 1, DiscordFailure::Dropped);
     let rhythm = org
         .launch()
         .env("RHYTHM__SCHEDULER__RETRY_BACKOFF", RETRY_BACKOFF)
