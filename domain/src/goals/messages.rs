@@ -32,14 +32,19 @@ pub const MAX_COMMENT_CHARS: usize = 1_000;
 
 /// `▓▓▓▓▓▓░░░░ 60%`, in a code span so it lines up.
 pub fn bar(progress: f64) -> String {
-    let progress = progress.clamp(0.0, 1.0);
-    let filled = (progress * 10.0).round() as usize;
     format!(
-        "`{}{}` {}%",
-        "▓".repeat(filled),
-        "░".repeat(10 - filled),
-        (progress * 100.0).round()
+        "`{}` {}%",
+        cells(progress, '▓', '░'),
+        (progress.clamp(0.0, 1.0) * 100.0).round()
     )
+}
+
+/// Ten cells, the share of `progress` (0 to 1) in `full`, the rest in `empty`.
+pub fn cells(progress: f64, full: char, empty: char) -> String {
+    let filled = (progress.clamp(0.0, 1.0) * 10.0).round() as usize;
+    std::iter::repeat_n(full, filled)
+        .chain(std::iter::repeat_n(empty, 10 - filled))
+        .collect()
 }
 
 /// `#12 Ship the new onboarding`.
@@ -81,7 +86,8 @@ fn paragraph(goal: &Goal, parents: &HashMap<GoalId, String>) -> String {
     text
 }
 
-/// What is due about `goal` on `today`: an update if none for [`STALE_AFTER_DAYS`].
+/// What is due about `goal` at `now`: an update, if none was recorded for
+/// [`STALE_AFTER_DAYS`].
 fn due(goal: &Goal, now: DateTime<Utc>) -> Option<String> {
     let days = (now - goal.updated_at).num_days();
     let open = !matches!(goal.status, GoalStatus::Done | GoalStatus::Dropped);

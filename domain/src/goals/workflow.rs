@@ -20,7 +20,7 @@ use crate::ports::{
     StoreError,
 };
 
-/// Answers `/goals` from `person`; `actor` names them in the audit log.
+/// Answers `/goals` from `person`.
 pub async fn run<S: Goals + Directory>(
     store: &S,
     person: &Person,

@@ -1,5 +1,6 @@
 //! Reading an import CSV into parsed rows, or into every problem it has.
 
+use std::collections::HashMap;
 use std::io::Read;
 
 use crate::people::{ChatUserId, DisplayName, Email, Platform, Region, Role, TeamName, Timezone};
@@ -56,41 +57,16 @@ struct Layout {
 
 impl Layout {
     fn read(header: &csv::ByteRecord) -> Result<Self, Vec<Problem>> {
+        let names = header.iter().map(String::from_utf8_lossy);
+        let columns = header_columns(names, &COLUMNS, &["email", "name"])?;
         let mut layout = Layout {
             width: header.len(),
             ..Layout::default()
         };
-        let mut problems = Vec::new();
-        for (position, raw) in header.iter().enumerate() {
-            let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
-            match COLUMNS.iter().position(|known| *known == name) {
-                Some(slot) if layout.index[slot].is_some() => problems.push(Problem::new(
-                    1,
-                    &name,
-                    "this column appears twice in the header",
-                )),
-                Some(slot) => layout.index[slot] = Some(position),
-                None => problems.push(Problem::new(
-                    1,
-                    if name.is_empty() { "(empty)" } else { &name },
-                    format!("unknown column; the columns are {}", COLUMNS.join(", ")),
-                )),
-            }
+        for (slot, column) in COLUMNS.iter().enumerate() {
+            layout.index[slot] = columns.get(column).copied();
         }
-        for required in ["email", "name"] {
-            if layout.slot(required).is_none() {
-                problems.push(Problem::new(
-                    1,
-                    required,
-                    "this column is required in the header",
-                ));
-            }
-        }
-        if problems.is_empty() {
-            Ok(layout)
-        } else {
-            Err(problems)
-        }
+        Ok(layout)
     }
 
     fn slot(&self, column: &str) -> Option<usize> {
@@ -204,6 +180,45 @@ fn line_ends(data: &[u8], from: usize, to: usize) -> usize {
             _ => false,
         })
         .count()
+}
+
+/// Where each of the `known` columns sits in a header (names trimmed, any case), or every
+/// problem of the header: a column not known, one named twice, a `required` one missing.
+pub fn header_columns<'a>(
+    header: impl IntoIterator<Item = std::borrow::Cow<'a, str>>,
+    known: &[&'static str],
+    required: &[&str],
+) -> Result<HashMap<&'static str, usize>, Vec<Problem>> {
+    let mut columns = HashMap::new();
+    let mut problems = Vec::new();
+    for (position, cell) in header.into_iter().enumerate() {
+        let name = cell.trim().to_ascii_lowercase();
+        match known.iter().find(|column| **column == name) {
+            Some(column) if columns.insert(*column, position).is_some() => problems.push(
+                Problem::new(1, column, "this column appears twice in the header"),
+            ),
+            Some(_) => {}
+            None => problems.push(Problem::new(
+                1,
+                if name.is_empty() { "(empty)" } else { &name },
+                format!("unknown column; the columns are {}", known.join(", ")),
+            )),
+        }
+    }
+    for column in required {
+        if !columns.contains_key(column) {
+            problems.push(Problem::new(
+                1,
+                column,
+                "this column is required in the header",
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(problems)
+    }
 }
 
 /// One record of a CSV file, with the line it starts on.

@@ -14,7 +14,7 @@ use std::io::Read;
 use serde::Serialize;
 use serde_json::json;
 
-pub use csv_file::{COLUMNS, ImportRow, ReadRows, Record, read_rows, records};
+pub use csv_file::{COLUMNS, ImportRow, ReadRows, Record, header_columns, read_rows, records};
 pub use plan::{ChangeKind, ImportPlan, PersonChange, plan};
 
 use crate::people::{DisplayName, Email, Timezone};
@@ -32,7 +32,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(line: u64, column: &str, reason: impl Into<String>) -> Self {
+    /// A problem at `line` of `column`.
+    pub fn new(line: u64, column: &str, reason: impl Into<String>) -> Self {
         Self {
             line,
             column: column.to_owned(),

@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use rhythm_domain::chat::truncate;
-use rhythm_domain::goals::{GoalOwner, GoalPeriod};
+use rhythm_domain::goals::{GoalOwner, GoalPeriod, messages};
 use rhythm_domain::ports::{Directory as _, Goal, GoalFilter, Goals as _};
 use rhythm_store::Store;
 
@@ -103,12 +103,9 @@ async fn read(
 
 /// `######----  60%`: a bar a terminal shows in any font.
 fn progress(progress: f64) -> String {
-    let progress = progress.clamp(0.0, 1.0);
-    let filled = (progress * 10.0).round() as usize;
     format!(
-        "{}{} {:>3.0}%",
-        "#".repeat(filled),
-        "-".repeat(10 - filled),
-        progress * 100.0
+        "{} {:>3.0}%",
+        messages::cells(progress, '#', '-'),
+        progress.clamp(0.0, 1.0) * 100.0
     )
 }

@@ -4,8 +4,8 @@
 //! - this module: what `add` and `import` share: owners as typed (`ana@example.com`,
 //!   `team:Platform`, `company`), the checks a goal's typed fields go through, and a goal as
 //!   JSON and as a line;
-//! - [`add`], [`list`], [`import`] (with [`plan`], its checks, and [`csv`], its reader),
-//!   [`achievement`]: a subcommand each.
+//! - [`add`], [`list`], [`import`] (with [`plan`], its checks; the file is read by
+//!   `rhythm_domain::import::records`), [`achievement`]: a subcommand each.
 
 mod achievement;
 mod add;

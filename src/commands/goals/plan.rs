@@ -8,14 +8,13 @@ use std::collections::hash_map::Entry;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use rhythm_domain::goals::{GoalId, GoalOwner, GoalPeriod, GoalStatus, parse};
-use rhythm_domain::import::Problem;
 use rhythm_domain::people::TeamName;
 use rhythm_domain::ports::{Directory as _, Goal, GoalFilter, Goals as _, NewGoal};
 use rhythm_store::Store;
 
 use super::{FieldProblem, Owner, Parts, People, Typed, check};
 use crate::error::CliError;
-use rhythm_domain::import::{Record, records};
+use rhythm_domain::import::{Problem, Record, header_columns, records};
 
 /// The columns a goals file may have, in any order.
 const COLUMNS: [&str; 8] = [
@@ -43,18 +42,10 @@ pub(super) struct Plan {
     pub(super) skipped: Vec<(u64, Goal)>,
 }
 
-fn problem(line: u64, column: &str, reason: impl Into<String>) -> Problem {
-    Problem {
-        line,
-        column: column.to_owned(),
-        reason: reason.into(),
-    }
-}
-
 /// Where each column sits in the file; every problem of the header if it is wrong.
 fn layout(header: Option<&Record>) -> Result<HashMap<&'static str, usize>, Vec<Problem>> {
     let Some(header) = header else {
-        return Err(vec![problem(
+        return Err(vec![Problem::new(
             1,
             "header",
             format!(
@@ -63,36 +54,8 @@ fn layout(header: Option<&Record>) -> Result<HashMap<&'static str, usize>, Vec<P
             ),
         )]);
     };
-    let mut layout = HashMap::new();
-    let mut problems = Vec::new();
-    for (position, cell) in header.cells.iter().enumerate() {
-        let name = cell.trim().to_ascii_lowercase();
-        match COLUMNS.iter().find(|known| **known == name) {
-            Some(known) if layout.insert(*known, position).is_some() => {
-                problems.push(problem(1, known, "this column appears twice in the header"));
-            }
-            Some(_) => {}
-            None => problems.push(problem(
-                1,
-                if name.is_empty() { "(empty)" } else { &name },
-                format!("unknown column; the columns are {}", COLUMNS.join(", ")),
-            )),
-        }
-    }
-    for required in ["owner", "title"] {
-        if !layout.contains_key(required) {
-            problems.push(problem(
-                1,
-                required,
-                "this column is required in the header",
-            ));
-        }
-    }
-    if problems.is_empty() {
-        Ok(layout)
-    } else {
-        Err(problems)
-    }
+    let names = header.cells.iter().map(|cell| cell.as_str().into());
+    header_columns(names, &COLUMNS, &["owner", "title"])
 }
 
 /// Reads and checks every row against the store: the plan, or every problem.
@@ -125,7 +88,7 @@ pub(super) async fn plan(
         let line = record.line;
         if record.cells.len() != width {
             let why = format!("expected {width} fields, found {}", record.cells.len());
-            problems.push(problem(line, "row", why));
+            problems.push(Problem::new(line, "row", why));
             continue;
         }
         let cell = |column: &str| layout.get(column).map_or("", |at| record.cells[*at].trim());
@@ -133,7 +96,7 @@ pub(super) async fn plan(
         found.sort_by_key(|(column, _)| COLUMNS.iter().position(|known| known == column));
         let found = found
             .into_iter()
-            .map(|(column, why)| problem(line, column, why));
+            .map(|(column, why)| Problem::new(line, column, why));
         problems.extend(found);
     }
     Ok(if problems.is_empty() {
