@@ -9,13 +9,13 @@ use chrono::Utc;
 
 use crate::chat::{Interaction, Reply};
 use crate::checkin::workflow::start_today;
+use crate::feedback::parse::FeedbackCommand;
 use crate::goals::parse::GoalsCommand;
 use crate::kudos::command::KudosCommand;
 use crate::link::{self, LinkCommand};
+use crate::oneonone::parse::OneOnOneCommand;
 use crate::people::{ChatUserId, Person, Platform, Timezone};
-use crate::ports::{
-    Account, CheckIns, Directory, Goals, Kudos, Links, Notify, PersonSettings, StoreError,
-};
+use crate::ports::{Account, ChatStore, Directory, Notify, StoreError};
 use crate::schedule::{OutOfOffice, parse_date};
 
 /// A command from chat.
@@ -35,6 +35,10 @@ pub enum Command {
     Kudos(KudosCommand),
     /// `/goals …`.
     Goals(GoalsCommand),
+    /// `/oneonone …`.
+    OneOnOne(OneOnOneCommand),
+    /// `/feedback …`.
+    Feedback(FeedbackCommand),
 }
 
 /// What `/rhythm help` says.
@@ -42,6 +46,8 @@ pub const HELP: &str = "Rhythm asks for your check-ins and keeps your team in st
 • /checkin: start or edit today's check-in\n\
 • /kudos @ana for shipping the release #ownership: recognise someone (/kudos help for more)\n\
 • /goals: your goals this quarter, and their progress (/goals help for more)\n\
+• /oneonone: your 1:1s, their agendas and action items (/oneonone help for more)\n\
+• /feedback request @ana about \"the launch\": ask for feedback; /feedback give @ana to give it\n\
 • /rhythm timezone Europe/Berlin: set your time zone (reminders follow it)\n\
 • /rhythm ooo 2026-12-20 2027-01-02: days away, inclusive (no reminders then)\n\
 • /rhythm link you@example.com: link this chat account to you (a code is sent to you)
@@ -54,6 +60,8 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
         "checkin" => Ok(Command::CheckIn),
         "kudos" => crate::kudos::command::parse(text).map(Command::Kudos),
         "goals" => crate::goals::parse::command(text).map(Command::Goals),
+        "oneonone" | "1on1" => crate::oneonone::parse::command(text).map(Command::OneOnOne),
+        "feedback" => crate::feedback::parse::command(text).map(Command::Feedback),
         "rhythm" => match words.as_slice() {
             [] | ["help"] => Ok(Command::Help),
             ["timezone", zone] | ["tz", zone] => {
@@ -104,7 +112,7 @@ pub async fn answer<S, N>(
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError>
 where
-    S: CheckIns + Directory + Goals + Kudos + Links + PersonSettings,
+    S: ChatStore,
     N: Notify,
 {
     let command = match parse(name, text) {
@@ -138,7 +146,7 @@ pub async fn interaction<S>(
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError>
 where
-    S: CheckIns + Directory + Goals + Kudos,
+    S: ChatStore,
 {
     let Some(person) = link::holder(store, platform, user, true).await? else {
         return Ok(Reply::Private(stranger(platform)));
@@ -148,6 +156,10 @@ where
     } else if interaction.action().starts_with("goals:") {
         let actor = format!("{platform}:{user}");
         crate::goals::workflow::interact(store, &person, &actor, interaction, now).await
+    } else if interaction.action().starts_with("oneonone:") {
+        crate::oneonone::workflow::interact(store, &person, platform, interaction, now).await
+    } else if interaction.action().starts_with("feedback:") {
+        crate::feedback::workflow::interact(store, &person, platform, interaction, now).await
     } else {
         crate::checkin::workflow::interact(store, &person, interaction, now).await
     }
@@ -167,7 +179,7 @@ pub fn stranger(platform: Platform) -> String {
 
 /// Runs `command` for `person`, sent from `platform`; `actor` names them in the audit log
 /// (`slack:U123`).
-async fn run<S: CheckIns + Directory + Goals + Kudos + PersonSettings>(
+async fn run<S: ChatStore>(
     store: &S,
     person: &Person,
     platform: Platform,
@@ -199,7 +211,49 @@ async fn run<S: CheckIns + Directory + Goals + Kudos + PersonSettings>(
             crate::kudos::workflow::run(store, person, platform, kudos, now).await
         }
         Command::Goals(goals) => crate::goals::workflow::run(store, person, goals, now).await,
+        Command::OneOnOne(command) => {
+            crate::oneonone::workflow::run(store, person, platform, command, actor, now).await
+        }
+        Command::Feedback(command) => {
+            crate::feedback::workflow::run(store, person, platform, command, now).await
+        }
     }
+}
+
+/// Someone by id, active or not.
+pub async fn person_by_id<S: Directory>(
+    store: &S,
+    id: crate::people::PersonId,
+) -> Result<Option<Person>, StoreError> {
+    let filter = crate::ports::PeopleFilter {
+        id: Some(id),
+        ..crate::ports::PeopleFilter::default()
+    };
+    Ok(store.people(&filter).await?.into_iter().next())
+}
+
+/// The person a mention (`<@U123>`) names on `platform`, active; or the sentence saying
+/// who could not be found.
+pub async fn mentioned<S: Directory>(
+    store: &S,
+    platform: Platform,
+    user: &str,
+) -> Result<Result<Person, String>, StoreError> {
+    let filter = crate::ports::PeopleFilter {
+        chat_user: Some((platform, user.to_owned())),
+        ..crate::ports::PeopleFilter::default()
+    };
+    Ok(match store.people(&filter).await?.into_iter().next() {
+        None => Err(format!(
+            "I don't know <@{user}>: they are not in Rhythm's directory (a bot, a guest, or \
+             someone HR has not added yet). Nothing changed."
+        )),
+        Some(person) if !person.active => Err(format!(
+            "{} is no longer active in Rhythm. Nothing changed.",
+            person.name
+        )),
+        Some(person) => Ok(person),
+    })
 }
 
 #[cfg(test)]

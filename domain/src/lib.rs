@@ -15,6 +15,9 @@
 //! - [`checkin`]: check-in templates, answers and messages.
 //! - [`command`]: the slash commands people type, parsed once, and what they do.
 //! - [`kudos`]: recognition: reasons, company values, allowances, leaderboards.
+//! - [`oneonone`]: recurring 1:1s with agendas built from the record, notes and action items.
+//! - [`feedback`]: feedback on request or unprompted, and who may read it.
+//! - [`notices`]: what a one-off notice says when it is posted, whatever it is about.
 //! - [`link`]: linking a chat account to a person by a one-time code.
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
 //!   can move it.
@@ -28,10 +31,13 @@ pub mod checkin;
 pub mod clock;
 pub mod command;
 pub mod duration;
+pub mod feedback;
 pub mod goals;
 pub mod import;
 pub mod kudos;
 pub mod link;
+pub mod notices;
+pub mod oneonone;
 pub mod people;
 pub mod ports;
 pub mod schedule;

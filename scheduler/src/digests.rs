@@ -15,8 +15,9 @@ use chrono::{DateTime, Duration, Utc};
 use rhythm_domain::checkin::Template;
 use rhythm_domain::checkin::digest::{Day, PlannedDigest, plan};
 use rhythm_domain::clock::Clock;
+use rhythm_domain::oneonone::overdue::overdue;
 use rhythm_domain::ports::{
-    Announcer, CheckIns, DigestOutcome, Digests, Directory, PeopleFilter, StoreError,
+    Announcer, CheckIns, DigestOutcome, Digests, Directory, OneOnOnes, PeopleFilter, StoreError,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -67,7 +68,7 @@ pub struct DigestPoster<S, A> {
 
 impl<S, A> DigestPoster<S, A>
 where
-    S: Digests + CheckIns + Directory,
+    S: Digests + CheckIns + Directory + OneOnOnes,
     A: Announcer,
 {
     /// A poster reading `store` and posting through `announcer`.
@@ -111,12 +112,15 @@ where
                 .await?
                 .into_iter()
                 .collect();
-            let (channels, people) = match &directory {
+            let (channels, people, flagged) = match &directory {
                 Some(read) => read,
-                None => directory.insert((
-                    self.store.team_channels().await?,
-                    self.store.people(&PeopleFilter::default()).await?,
-                )),
+                None => {
+                    let people = self.store.people(&PeopleFilter::default()).await?;
+                    let policy = self.store.coaching_policy().await?;
+                    let held = self.store.last_held().await?;
+                    let flagged = overdue(&people, &held, &policy, now);
+                    directory.insert((self.store.team_channels().await?, people, flagged))
+                }
             };
             let planned = plan(
                 Day {
@@ -124,6 +128,7 @@ where
                     template: &template,
                     checkins: &checkins,
                     people,
+                    overdue: flagged,
                 },
                 channels,
                 self.announcer.platform(),

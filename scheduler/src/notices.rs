@@ -1,5 +1,7 @@
 //! Posting notices: the one-off messages a record leaves to send (a kudos announced in the
-//! kudos channel, DM'd to its recipients), written in the record's transaction.
+//! kudos channel, DM'd to its recipients; feedback asked for or given), written in the
+//! record's transaction, and those planned ahead (1:1 agendas and notes prompts, planned
+//! every [`PLAN_EVERY`] by [`plan_all`]).
 //!
 //! Each platform's poster looks every [`POLL`] for notices due on its platform, claims each
 //! in the database before posting it (so of several replicas one posts it; a claim held by
@@ -12,11 +14,12 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use rhythm_domain::clock::Clock;
-use rhythm_domain::kudos::notices::compose;
 use rhythm_domain::kudos::weekly;
+use rhythm_domain::notices::compose;
+use rhythm_domain::oneonone::notices::plan_all;
 use rhythm_domain::people::Platform;
 use rhythm_domain::ports::{
-    Announcer, Destination, Directory, Kudos, NewNotice, Notice, NoticeOutcome, StoreError,
+    Announcer, ChatStore, Destination, NewNotice, Notice, NoticeOutcome, StoreError,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -32,6 +35,9 @@ const MAX_ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::seconds(10);
 /// Notices read per look.
 const BATCH: u32 = 50;
+/// How often 1:1 notices are planned ahead (each replica plans; the store keeps one of
+/// each).
+pub const PLAN_EVERY: Duration = Duration::minutes(1);
 
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,11 +60,13 @@ pub struct NoticePoster<S, A> {
     clock: Arc<dyn Clock>,
     /// The weekly board (subject and channel) this process added last.
     board_added: Mutex<Option<String>>,
+    /// When this poster last planned 1:1 notices.
+    planned_at: Mutex<Option<DateTime<Utc>>>,
 }
 
 impl<S, A> NoticePoster<S, A>
 where
-    S: Kudos + Directory,
+    S: ChatStore,
     A: Announcer,
 {
     /// A poster of `announcer`'s platform's notices; `None` for an announcer that is not a
@@ -71,6 +79,7 @@ where
             platform,
             clock,
             board_added: Mutex::new(None),
+            planned_at: Mutex::new(None),
         })
     }
 
@@ -79,6 +88,7 @@ where
         let mut run = NoticeRun::default();
         let now = self.clock.now();
         self.add_weekly_board(now).await?;
+        self.plan_ahead(now).await?;
         for notice in self.store.due_notices(self.platform, now, BATCH).await? {
             if self
                 .store
@@ -114,6 +124,23 @@ where
         Ok(())
     }
 
+    /// Plans the 1:1 notices ahead, if [`PLAN_EVERY`] has passed since this poster did.
+    async fn plan_ahead(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        {
+            let mut last = self
+                .planned_at
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.is_some_and(|at| now - at < PLAN_EVERY && now >= at) {
+                return Ok(());
+            }
+            *last = Some(now);
+        }
+        let planned = plan_all(&self.store, now).await?;
+        tracing::debug!(planned, "1:1 notices planned ahead");
+        Ok(())
+    }
+
     /// The weekly board this process added last (a poisoned lock holds a plain string).
     fn last_board(&self) -> std::sync::MutexGuard<'_, Option<String>> {
         self.board_added
@@ -123,7 +150,7 @@ where
 
     async fn post(&self, notice: &Notice, run: &mut NoticeRun) -> Result<(), StoreError> {
         let attempt = notice.attempts + 1;
-        let outcome = match compose(&self.store, notice).await? {
+        let outcome = match compose(&self.store, notice, self.clock.now()).await? {
             None => {
                 run.skipped += 1;
                 NoticeOutcome::Skipped

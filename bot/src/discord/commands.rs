@@ -1,11 +1,14 @@
 //! The application commands Rhythm registers: `/checkin`; `/kudos` with `give` (up to four
 //! people picked from the member list, a reason with #value tags, and a `private` flag),
 //! `undo`, `leaderboard`, `values`, `left` and `help`; `/goals` with `mine`, `team`, `add`
-//! (for a team or the company) and `help`; and `/rhythm` with the subcommands
+//! (for a team or the company) and `help`; `/oneonone` and `/feedback` ([`coaching`]);
+//! and `/rhythm` with the subcommands
 //! `help`, `timezone`, `ooo` and `link`; and *Give kudos for this* on a message's *Apps*
 //! menu. The same words as on Slack: [`super::inbound`] turns a
 //! command's options back into the text a Slack user would type after it, so one parser
 //! (`rhythm_domain::command`) serves both.
+
+mod coaching;
 
 use rhythm_domain::kudos::for_message;
 use serde_json::{Value, json};
@@ -53,6 +56,8 @@ pub fn definitions() -> Value {
                 subcommand("help", "How goals work", Vec::new()),
             ],
         ),
+        coaching::oneonone(),
+        coaching::feedback(),
         command(
             "rhythm",
             "Rhythm: help, your time zone, days away, and linking your account",
@@ -248,17 +253,17 @@ mod tests {
     #[test]
     fn names_and_descriptions_are_within_discords_limits() {
         let commands = commands();
-        assert_eq!(commands.len(), 5);
+        assert_eq!(commands.len(), 7);
         for command in &commands {
             assert_eq!(command["contexts"], json!([0, 1]));
             assert_eq!(command["integration_types"], json!([0]));
         }
-        for command in &commands[..4] {
+        for command in &commands[..6] {
             assert_named_and_described(command);
         }
         // A message command's name is shown as it is (1 to 32 characters), with no
         // description.
-        let shortcut = &commands[4];
+        let shortcut = &commands[6];
         assert_eq!(shortcut["type"], 3);
         assert_eq!(shortcut["name"], "Give kudos for this");
         assert!((1..=32).contains(&shortcut["name"].as_str().unwrap().chars().count()));
@@ -274,6 +279,11 @@ mod tests {
         assert_eq!(subcommands(&commands[2]), ["mine", "team", "add", "help"]);
         assert_eq!(
             subcommands(&commands[3]),
+            ["list", "schedule", "add", "notes", "cancel", "help"]
+        );
+        assert_eq!(subcommands(&commands[4]), ["mine", "request", "give", "help"]);
+        assert_eq!(
+            subcommands(&commands[5]),
             ["help", "timezone", "ooo", "link"]
         );
     }
@@ -450,5 +460,62 @@ mod tests {
             parse("rhythm", Some("link"), &[("email_or_code", "123456")]),
             Ok(Command::Link(_))
         ));
+    }
+
+    #[test]
+    fn one_on_ones_and_feedback_read_the_same_as_on_slack() {
+        use rhythm_domain::feedback::parse::FeedbackCommand;
+        use rhythm_domain::oneonone::parse::OneOnOneCommand;
+        let parse = |command: &str, subcommand, values: &[(&str, &str)]| {
+            let (name, text) = typed(command, subcommand, values);
+            command::parse(&name, &text)
+        };
+        let Ok(Command::OneOnOne(OneOnOneCommand::Schedule {
+            with, every_weeks, ..
+        })) = parse(
+            "oneonone",
+            Some("schedule"),
+            &[("person", "80351110224678912"), ("when", "every 2 weeks Thursday 15:00")],
+        )
+        else {
+            panic!("a schedule");
+        };
+        assert_eq!((with.as_str(), every_weeks), ("80351110224678912", 2));
+        assert_eq!(
+            parse(
+                "oneonone",
+                Some("add"),
+                &[("point", "the offsite"), ("private", "true")]
+            ),
+            Ok(Command::OneOnOne(OneOnOneCommand::Add {
+                with: None,
+                text: "the offsite".to_owned(),
+                private: true,
+            }))
+        );
+        assert_eq!(
+            parse(
+                "feedback",
+                Some("request"),
+                &[
+                    ("from", "80351110224678912"),
+                    ("about", "the Q3 launch"),
+                    ("from_2", "80351110224678913"),
+                ]
+            ),
+            Ok(Command::Feedback(FeedbackCommand::Request {
+                from: vec!["80351110224678912".to_owned(), "80351110224678913".to_owned()],
+                about: "the Q3 launch".to_owned(),
+            }))
+        );
+        assert_eq!(
+            parse("feedback", Some("give"), &[("to", "80351110224678912")]),
+            Ok(Command::Feedback(FeedbackCommand::Give {
+                to: "80351110224678912".to_owned()
+            }))
+        );
+        for (command, subcommand) in [("oneonone", "list"), ("oneonone", "help"), ("feedback", "mine")] {
+            assert!(parse(command, Some(subcommand), &[]).is_ok(), "{command} {subcommand}");
+        }
     }
 }

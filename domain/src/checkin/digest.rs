@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 use super::messages::summary_fields;
 use super::{Answers, QuestionKind, Template, Visibility};
 use crate::chat::{Block, Message, escape_markup, truncate};
+use crate::oneonone::overdue::{Overdue, digest_line};
 use crate::people::{Email, Person, PersonId};
 use crate::ports::{CheckIn, CheckInDay, CheckInStatus, Destination, DigestKey, TeamChannel};
 
@@ -31,6 +32,8 @@ pub struct PlannedDigest<'a> {
     group: Group<'a>,
     title: String,
     show_answers: bool,
+    /// A line under it: a manager's overdue 1:1s.
+    flag: Option<String>,
 }
 
 impl std::fmt::Debug for PlannedDigest<'_> {
@@ -46,7 +49,11 @@ impl std::fmt::Debug for PlannedDigest<'_> {
 impl PlannedDigest<'_> {
     /// What it says.
     pub fn message(&self) -> Message {
-        self.group.message(self.day, &self.title, self.show_answers)
+        let mut message = self.group.message(self.day, &self.title, self.show_answers);
+        if let Some(flag) = &self.flag {
+            message.blocks.push(Block::Context(flag.clone()));
+        }
+        message
     }
 }
 
@@ -61,6 +68,8 @@ pub struct Day<'a> {
     pub checkins: &'a [CheckIn],
     /// Everyone in the directory.
     pub people: &'a [Person],
+    /// The pairs overdue for a 1:1, flagged in their manager's summary.
+    pub overdue: &'a [Overdue],
 }
 
 /// Every digest of `day` an announcer on `platform` can post: one per team with a channel
@@ -87,6 +96,7 @@ pub fn plan<'a>(day: Day<'a>, channels: &[TeamChannel], platform: &str) -> Vec<P
             group,
             title: format!("{} · {}", day.day.name, channel.team),
             show_answers: day.template.visibility == Visibility::Team,
+            flag: None,
         });
     }
     let managers: HashMap<&Email, &Person> = day
@@ -113,6 +123,7 @@ pub fn plan<'a>(day: Day<'a>, channels: &[TeamChannel], platform: &str) -> Vec<P
             group,
             title: format!("{} · your reports", day.day.name),
             show_answers: true,
+            flag: digest_line(&day.overdue.iter().filter(|o| o.manager == manager).collect::<Vec<_>>()),
         });
     }
     planned

@@ -312,12 +312,7 @@ async fn notices<S: Directory>(
         }
     }
     for person in told {
-        let on = person
-            .identities
-            .iter()
-            .map(|identity| identity.platform)
-            .min_by_key(|on| *on != platform);
-        if let Some(on) = on {
+        if let Some(on) = person.dm_platform(Some(platform)) {
             let notice = NewNotice {
                 platform: on,
                 to: Destination::Person(person.id),

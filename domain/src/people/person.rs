@@ -54,3 +54,15 @@ pub struct Team {
     /// How many active people are in it.
     pub members: u64,
 }
+
+impl Person {
+    /// The platform to DM them on: `prefer` if they have an account there, else any they
+    /// have (Slack before Discord); `None` if they have no chat account.
+    pub fn dm_platform(&self, prefer: Option<super::Platform>) -> Option<super::Platform> {
+        self.identities
+            .iter()
+            .map(|identity| identity.platform)
+            .min_by_key(|on| (Some(*on) != prefer, *on))
+    }
+}
+

@@ -142,6 +142,14 @@ pub trait CheckIns: Send + Sync {
         date: NaiveDate,
     ) -> impl Future<Output = Result<Option<CheckIn>, StoreError>> + Send;
 
+    /// The person's check-ins opened in `[from, to)`, oldest first.
+    fn checkins_of(
+        &self,
+        person: PersonId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<CheckIn>, StoreError>> + Send;
+
     /// Stores answers, in one transaction with what they make unnecessary: the nudge and
     /// escalations of its occurrence. `late` is kept from the first submission.
     fn submit_checkin(

@@ -7,10 +7,12 @@ use std::future::Future;
 
 mod checkins;
 mod digests;
+mod feedback;
 mod goals;
 mod kudos;
 mod links;
 mod messenger;
+mod oneonones;
 mod outbox;
 mod platform;
 mod schedules;
@@ -19,6 +21,10 @@ pub use checkins::{
     CheckIn, CheckInId, CheckInStatus, CheckIns, MessageRef, NewCheckIn, Submission,
 };
 pub use digests::{CheckInDay, DigestKey, DigestOutcome, Digests, TeamChannel};
+pub use feedback::{
+    Feedback, FeedbackFilter, FeedbackId, FeedbackRecord, FeedbackRequest, FeedbackRequestId,
+    FeedbackVisibility, GiveFeedback, NewFeedback, NewFeedbackRequest, RequestStatus,
+};
 pub use goals::{AddGoal, Goal, GoalFilter, GoalHistoryEntry, GoalUpdate, Goals, NewGoal};
 pub use kudos::{
     Allowance, GiveOutcome, Kudos, KudosFilter, KudosId, KudosRecord, KudosSource, NewKudos,
@@ -27,6 +33,11 @@ pub use kudos::{
 pub use links::{Account, LinkCode, Linked, Links, Notify, Redeemed};
 pub use messenger::{
     Announcer, DeliveryId, Destination, Messenger, OccurrenceId, Outgoing, SendError, Sent,
+};
+pub use oneonones::{
+    ActionItem, ActionItemFilter, ActionItemId, NewActionItem, NewSeries, OneOnOnes,
+    PlannedNotice, Recorded, Series, SeriesId, Session, SessionRecord, TalkingPoint,
+    TalkingPointId,
 };
 pub use outbox::{
     Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,
@@ -55,9 +66,15 @@ pub enum StoreError {
 
 /// Everything the chat handlers need from storage, named once: implemented by whatever has
 /// it all.
-pub trait ChatStore: CheckIns + Directory + Goals + Kudos + Links + PersonSettings {}
+pub trait ChatStore:
+    CheckIns + Directory + Feedback + Goals + Kudos + Links + OneOnOnes + PersonSettings
+{
+}
 
-impl<T: CheckIns + Directory + Goals + Kudos + Links + PersonSettings> ChatStore for T {}
+impl<T> ChatStore for T where
+    T: CheckIns + Directory + Feedback + Goals + Kudos + Links + OneOnOnes + PersonSettings
+{
+}
 
 /// Which people to list.
 #[derive(Debug, Clone, Default)]

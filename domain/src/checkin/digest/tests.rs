@@ -170,6 +170,7 @@ fn planned(template: &Template) -> Vec<Rendered> {
             template,
             checkins: &checkins,
             people: &people,
+            overdue: &[],
         },
         &channels(),
         "slack",
@@ -286,6 +287,7 @@ fn a_member_not_asked_yet_holds_the_digest_until_their_window_closes() {
             template: &template,
             checkins: &checkins,
             people: &people,
+            overdue: &[],
         },
         &channels(),
         "slack",
@@ -312,9 +314,49 @@ fn no_digest_for_a_team_nobody_was_asked_in() {
             template: &template,
             checkins: &[],
             people: &people,
+            overdue: &[],
         },
         &channels(),
         "slack",
     );
     assert!(digests.is_empty(), "{digests:?}");
+}
+
+#[test]
+fn a_managers_summary_flags_the_reports_overdue_for_a_one_on_one() {
+    use crate::oneonone::CoachingPolicy;
+    use crate::oneonone::overdue::overdue;
+    let (mut people, checkins) = team();
+    for person in &mut people {
+        person.created_at = utc("2026-01-01T00:00:00Z");
+    }
+    let flagged = overdue(&people, &[], &CoachingPolicy::default(), utc("2026-03-02T12:00:00Z"));
+    assert_eq!(
+        flagged.iter().map(|o| o.report_name.as_str()).collect::<Vec<_>>(),
+        ["Ana", "Ben"],
+        "Mia's two reports, none held since they joined 60 days ago"
+    );
+    let day = the_day();
+    let template = Template::default_template();
+    let digests = plan(
+        Day {
+            day: &day,
+            template: &template,
+            checkins: &checkins,
+            people: &people,
+            overdue: &flagged,
+        },
+        &channels(),
+        "slack",
+    );
+    let text = |audience: &str| {
+        let digest = digests.iter().find(|d| d.key.audience.starts_with(audience)).unwrap();
+        format!("{:?}", digest.message().blocks)
+    };
+    assert!(
+        text("manager:1").contains("1:1s overdue: Ana (none yet), Ben (none yet)"),
+        "{}",
+        text("manager:1")
+    );
+    assert!(!text("team:").contains("overdue"), "a team's digest says nothing of it");
 }
