@@ -78,6 +78,29 @@ pub enum Command {
     /// team achieved theirs.
     #[command(subcommand)]
     Goals(GoalsCommand),
+    /// 1:1s: every pair's cadence, and the managers overdue for one with a report (HR's
+    /// report). Managers set 1:1s up in chat: /oneonone schedule @ben every 2 weeks
+    /// Thursday 15:00.
+    #[command(subcommand)]
+    Oneonone(OneOnOneCommand),
+}
+
+/// `rhythm oneonone …`
+#[derive(Debug, Subcommand)]
+pub enum OneOnOneCommand {
+    /// Every active 1:1 series: manager, report, cadence and the next session (UTC).
+    List {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Managers with no 1:1 held with a report for longer than the coaching policy allows
+    /// (`[coaching] oneonone_overdue_after`, default 30 days), the longest first.
+    Overdue {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `rhythm goals …`

@@ -50,6 +50,8 @@ pub struct ApplyReport {
     pub templates: TemplateChanges,
     /// Whether the file's `[kudos]` table was written (it replaces the stored kudos policy).
     pub kudos: bool,
+    /// Whether the file's `[coaching]` table was written.
+    pub coaching: bool,
 }
 
 /// A changed schedule in a report.
@@ -114,6 +116,8 @@ fn plan_apply(
     (report.templates, plan.templates) = policy.plan_templates(&snapshot.templates)?;
     plan.kudos.clone_from(&policy.kudos);
     report.kudos = policy.kudos.is_some();
+    plan.coaching.clone_from(&policy.coaching);
+    report.coaching = policy.coaching.is_some();
     for calendar in &policy.calendars {
         if !snapshot.calendars.contains(calendar) {
             report.calendars.push(calendar.name.clone());

@@ -3,6 +3,7 @@
 mod doctor;
 mod goals;
 mod kudos;
+mod oneonone;
 mod people;
 mod run;
 mod schedule;
@@ -33,6 +34,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Team(command) => team::execute(&config, command).await,
         Command::Kudos(command) => kudos::execute(&config, command).await,
         Command::Goals(command) => goals::execute(&config, command).await,
+        Command::Oneonone(command) => oneonone::execute(&config, command).await,
     }
 }
 

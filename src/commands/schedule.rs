@@ -161,6 +161,12 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
         println!("{would}pause           {name} (no longer in the file)");
     }
     templates::print_changes(&report.templates, would);
+    if report.kudos {
+        println!("{would}write           the kudos policy ([kudos])");
+    }
+    if report.coaching {
+        println!("{would}write           the coaching policy ([coaching])");
+    }
     let counts = format!(
         "{} created, {} updated, {} resumed, {} paused, {} unchanged",
         report.created.len(),

@@ -48,6 +48,8 @@ macro_rules! on_backend {
     };
 }
 
+mod coaching;
+
 impl Store {
     /// `sqlite` or `postgres`.
     pub fn backend_name(&self) -> &'static str {
@@ -193,6 +195,15 @@ impl CheckIns for Store {
         date: NaiveDate,
     ) -> Result<Option<CheckIn>, StoreError> {
         on_backend!(self, store => store.checkin_on(person, date).await)
+    }
+
+    async fn checkins_of(
+        &self,
+        person: PersonId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CheckIn>, StoreError> {
+        on_backend!(self, store => store.checkins_of(person, from, to).await)
     }
 
     async fn submit_checkin(

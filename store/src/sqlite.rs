@@ -39,6 +39,8 @@ mod audit;
 mod checkins;
 #[path = "sql/digests.rs"]
 mod digests;
+#[path = "sql/feedback.rs"]
+mod feedback;
 #[path = "sql/goals.rs"]
 mod goals;
 #[path = "sql/kudos.rs"]
@@ -47,6 +49,8 @@ mod kudos;
 mod links;
 #[path = "sql/notices.rs"]
 mod notices;
+#[path = "sql/oneonones.rs"]
+mod oneonones;
 #[path = "sql/outbox.rs"]
 mod outbox;
 #[path = "sql/platform.rs"]
@@ -55,6 +59,8 @@ mod platform;
 mod read;
 #[path = "sql/schedules.rs"]
 mod schedules;
+#[path = "sql/sessions.rs"]
+mod sessions;
 #[path = "sql/settings.rs"]
 mod settings;
 #[path = "sql/store.rs"]

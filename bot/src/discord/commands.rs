@@ -281,7 +281,10 @@ mod tests {
             subcommands(&commands[3]),
             ["list", "schedule", "add", "notes", "cancel", "help"]
         );
-        assert_eq!(subcommands(&commands[4]), ["mine", "request", "give", "help"]);
+        assert_eq!(
+            subcommands(&commands[4]),
+            ["mine", "request", "give", "help"]
+        );
         assert_eq!(
             subcommands(&commands[5]),
             ["help", "timezone", "ooo", "link"]
@@ -475,7 +478,10 @@ mod tests {
         })) = parse(
             "oneonone",
             Some("schedule"),
-            &[("person", "80351110224678912"), ("when", "every 2 weeks Thursday 15:00")],
+            &[
+                ("person", "80351110224678912"),
+                ("when", "every 2 weeks Thursday 15:00"),
+            ],
         )
         else {
             panic!("a schedule");
@@ -504,7 +510,10 @@ mod tests {
                 ]
             ),
             Ok(Command::Feedback(FeedbackCommand::Request {
-                from: vec!["80351110224678912".to_owned(), "80351110224678913".to_owned()],
+                from: vec![
+                    "80351110224678912".to_owned(),
+                    "80351110224678913".to_owned()
+                ],
                 about: "the Q3 launch".to_owned(),
             }))
         );
@@ -514,8 +523,15 @@ mod tests {
                 to: "80351110224678912".to_owned()
             }))
         );
-        for (command, subcommand) in [("oneonone", "list"), ("oneonone", "help"), ("feedback", "mine")] {
-            assert!(parse(command, Some(subcommand), &[]).is_ok(), "{command} {subcommand}");
+        for (command, subcommand) in [
+            ("oneonone", "list"),
+            ("oneonone", "help"),
+            ("feedback", "mine"),
+        ] {
+            assert!(
+                parse(command, Some(subcommand), &[]).is_ok(),
+                "{command} {subcommand}"
+            );
         }
     }
 }

@@ -243,6 +243,15 @@ impl Chat {
         }
     }
 
+    /// Person `n` runs `/oneonone` or `/feedback` with `text` as Slack people type it,
+    /// people named `@1`; on Discord, as the subcommand and its typed options.
+    pub(crate) async fn coaching(&mut self, n: usize, command: &str, text: &str) -> Outcome {
+        match &mut self.side {
+            Side::Slack(slack) => slack.mentioning(&self.db, n, command, text).await,
+            Side::Discord(discord) => discord.coaching(n, command, text).await,
+        }
+    }
+
     /// Person `n` writes a message in the team channel (Rhythm does not see it).
     pub(crate) fn post(&mut self, n: usize) -> Post {
         match &mut self.side {

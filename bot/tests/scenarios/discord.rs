@@ -29,6 +29,7 @@ use crate::PEOPLE;
 use crate::chat::{Outcome, Shown, Submission, serve};
 use crate::org::{dispatcher, org, paced};
 
+mod coaching;
 mod kudos;
 mod wire;
 

@@ -1,4 +1,4 @@
-//! Check-in, kudos and goals scenarios written once against a platform-neutral driver
+//! Check-in, kudos, goals, 1:1 and feedback scenarios written once against a platform-neutral driver
 //! ([`chat::Chat`]) and run over every transport: Slack's HTTP Events API and Socket Mode,
 //! Discord's gateway and HTTP interactions endpoint. Each scenario is a module of four tests, one per transport:
 //! `a_week_of_check_ins::over_slack_socket_mode`.
@@ -12,6 +12,7 @@
 
 mod chat;
 mod checkins;
+mod coaching;
 mod discord;
 mod goals;
 mod kudos;
@@ -67,4 +68,9 @@ on_every_transport!(
 on_every_transport!(
     goals: goals_set_from_chat,
     goal_review_records_progress,
+);
+
+on_every_transport!(
+    coaching: one_on_ones_from_agenda_to_action_items,
+    feedback_requested_reminded_and_given,
 );

@@ -123,7 +123,12 @@ pub fn plan<'a>(day: Day<'a>, channels: &[TeamChannel], platform: &str) -> Vec<P
             group,
             title: format!("{} · your reports", day.day.name),
             show_answers: true,
-            flag: digest_line(&day.overdue.iter().filter(|o| o.manager == manager).collect::<Vec<_>>()),
+            flag: digest_line(
+                &day.overdue
+                    .iter()
+                    .filter(|o| o.manager == manager)
+                    .collect::<Vec<_>>(),
+            ),
         });
     }
     planned

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::chat::{Block, Button, ButtonStyle, Field, Form, Input, Message, escape_markup, truncate};
+use crate::chat::{
+    Block, Button, ButtonStyle, Field, Form, Input, Message, escape_markup, truncate,
+};
 use crate::ports::{FeedbackRecord, FeedbackRequest, FeedbackVisibility};
 
 /// Open the form for a request (value: its id).
@@ -20,11 +22,14 @@ pub const MAX_CHARS: usize = 2_000;
 
 /// The ask to a person asked, or its reminder.
 pub fn ask(request: &FeedbackRequest, requester: &str, zone: Tz, reminder: bool) -> Message {
-    let until = request.expires_at.with_timezone(&zone).format("%a %-d %b, %H:%M");
+    let until = request
+        .expires_at
+        .with_timezone(&zone)
+        .format("%a %-d %b, %H:%M");
     let lead = if reminder { "⏰ Reminder: " } else { "" };
     let summary = format!("{lead}{requester} asked for your feedback");
     Message {
-        summary: summary.clone(),
+        summary,
         blocks: vec![
             Block::Text(format!(
                 "{lead}**{}** asked for your feedback about **{}**.\nA few honest sentences \
@@ -70,9 +75,7 @@ pub fn form(value: String, subject: &str, about: Option<&str>) -> Form {
                     multiline: true,
                     max_chars: MAX_CHARS,
                     initial: None,
-                    placeholder: Some(
-                        "What went well, and what could be even better".to_owned(),
-                    ),
+                    placeholder: Some("What went well, and what could be even better".to_owned()),
                 },
             },
             Field {

@@ -141,9 +141,21 @@ mod tests {
                 about: "the offsite".to_owned(),
             })
         );
-        assert!(command("request about x").unwrap_err().contains("Name whom"));
-        assert!(command("request <@U1>").unwrap_err().contains("what you'd like"));
-        assert!(command("request @ana about it").unwrap_err().contains("`@ana`"));
+        assert!(
+            command("request about x")
+                .unwrap_err()
+                .contains("Name whom")
+        );
+        assert!(
+            command("request <@U1>")
+                .unwrap_err()
+                .contains("what you'd like")
+        );
+        assert!(
+            command("request @ana about it")
+                .unwrap_err()
+                .contains("`@ana`")
+        );
         let many: Vec<String> = (0..11).map(|n| format!("<@U{n}>")).collect();
         assert!(command(&format!("request {} about x y z", many.join(" "))).is_err());
     }

@@ -167,7 +167,11 @@ pub async fn interact<S: Directory + Feedback>(
                 return Ok(Reply::Private(GONE.to_owned()));
             };
             if !request.open_at(now) {
-                return Ok(Reply::Private(closed(request.status, request.expires_at, now)));
+                return Ok(Reply::Private(closed(
+                    request.status,
+                    request.expires_at,
+                    now,
+                )));
             }
             if interaction.action() == DECLINE {
                 store.decline_feedback(request.id, now).await?;
@@ -233,10 +237,9 @@ pub async fn interact<S: Directory + Feedback>(
                         "Thanks: {} and their manager will read it, with your name.",
                         subject.name
                     ),
-                    FeedbackVisibility::ManagerOnly => format!(
-                        "Thanks: only {}'s manager will read it.",
-                        subject.name
-                    ),
+                    FeedbackVisibility::ManagerOnly => {
+                        format!("Thanks: only {}'s manager will read it.", subject.name)
+                    }
                 },
                 GiveFeedback::AlreadyAnswered => {
                     "You answered that request already; nothing more was sent.".to_owned()

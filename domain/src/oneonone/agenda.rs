@@ -9,18 +9,17 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::command::person_by_id;
 use crate::chat::{Block, Message, escape_markup, truncate};
 use crate::checkin::messages::summary_fields;
 use crate::checkin::{QuestionKind, Template};
+use crate::command::person_by_id;
 use crate::goals::messages::{bar, label};
 use crate::goals::{GoalOwner, GoalStatus};
 use crate::people::{Person, PersonId};
 use crate::ports::{
     ActionItem, ActionItemFilter, CheckIn, CheckInStatus, CheckIns, Directory, Feedback,
     FeedbackFilter, FeedbackRecord, FeedbackVisibility, Goal, GoalFilter, Goals, Kudos,
-    KudosFilter, KudosRecord, OneOnOnes, Series, Session, StoreError,
-    TalkingPoint,
+    KudosFilter, KudosRecord, OneOnOnes, Series, Session, StoreError, TalkingPoint,
 };
 
 use super::messages::{DONE, action_line, when};
@@ -201,7 +200,7 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
     section(
         &mut blocks,
         "💬 Talking points",
-        points,
+        &points,
         "None yet: add one with `/oneonone add`.",
     );
     let today = record.starts_at.with_timezone(&zone).date_naive();
@@ -210,21 +209,24 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
         .iter()
         .map(|item| action_line(item, record.name_of(item.owner), today))
         .collect();
-    section(&mut blocks, "✅ Open action items", actions, "None open.");
+    section(&mut blocks, "✅ Open action items", &actions, "None open.");
     let (answers, blockers) = checkins(record);
     section(
         &mut blocks,
         &format!("📝 {report}'s check-ins"),
-        answers,
+        &answers,
         "No check-ins answered in this span.",
     );
     if !blockers.is_empty() {
-        blocks.push(Block::Text(format!("🚧 **Blockers**\n{}", blockers.join("\n"))));
+        blocks.push(Block::Text(format!(
+            "🚧 **Blockers**\n{}",
+            blockers.join("\n")
+        )));
     }
     section(
         &mut blocks,
         &format!("🎯 {report}'s goals"),
-        goals(record),
+        &goals(record),
         "No goals this quarter.",
     );
     let kudos: Vec<String> = record
@@ -240,7 +242,12 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
             )
         })
         .collect();
-    section(&mut blocks, "🙌 Kudos received", kudos, "None in this span.");
+    section(
+        &mut blocks,
+        "🙌 Kudos received",
+        &kudos,
+        "None in this span.",
+    );
     let feedback: Vec<String> = record
         .feedback
         .iter()
@@ -261,7 +268,12 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
             )
         })
         .collect();
-    section(&mut blocks, "🗣️ Feedback received", feedback, "None in this span.");
+    section(
+        &mut blocks,
+        "🗣️ Feedback received",
+        &feedback,
+        "None in this span.",
+    );
     if let Some(notes) = record.last.as_ref().and_then(|s| s.notes.as_deref()) {
         blocks.push(Block::Divider);
         blocks.push(Block::Context(format!(
@@ -269,7 +281,11 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
             record
                 .last
                 .as_ref()
-                .map(|s| s.starts_at.with_timezone(&zone).format("%-d %b").to_string())
+                .map(|s| s
+                    .starts_at
+                    .with_timezone(&zone)
+                    .format("%-d %b")
+                    .to_string())
                 .unwrap_or_default(),
             escape_markup(&truncate(notes, 500))
         )));
@@ -281,13 +297,16 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
 }
 
 /// A titled section: its lines, or what to say when there are none.
-fn section(blocks: &mut Vec<Block>, title: &str, lines: Vec<String>, none: &str) {
+fn section(blocks: &mut Vec<Block>, title: &str, lines: &[String], none: &str) {
     let body = if lines.is_empty() {
         none.to_owned()
     } else {
         lines.join("\n")
     };
-    blocks.push(Block::Text(truncate(&format!("**{title}**\n{body}"), 2_900)));
+    blocks.push(Block::Text(truncate(
+        &format!("**{title}**\n{body}"),
+        2_900,
+    )));
 }
 
 /// The answered check-ins as lines (latest last), and the blockers named in them.

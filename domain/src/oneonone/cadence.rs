@@ -39,8 +39,8 @@ impl Cadence {
             )));
         }
         let today = now.with_timezone(&zone.tz()).date_naive();
-        let ahead = (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday())
-            % 7;
+        let ahead =
+            (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
         let mut anchor = today + Days::new(u64::from(ahead));
         let probe = Self {
             every_weeks,
@@ -221,9 +221,17 @@ mod tests {
             parse_cadence(&["biweekly", "fri", "3pm"]),
             Ok((2, Weekday::Fri, time(15, 0)))
         );
-        assert!(parse_cadence(&["every", "thursday"]).unwrap_err().contains("what time"));
+        assert!(
+            parse_cadence(&["every", "thursday"])
+                .unwrap_err()
+                .contains("what time")
+        );
         assert!(parse_cadence(&["15:00"]).unwrap_err().contains("which day"));
-        assert!(parse_cadence(&["every", "blue", "moon"]).unwrap_err().contains("`blue`"));
+        assert!(
+            parse_cadence(&["every", "blue", "moon"])
+                .unwrap_err()
+                .contains("`blue`")
+        );
         assert!(parse_cadence(&["mon", "25:00"]).is_err());
     }
 

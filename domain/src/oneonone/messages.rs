@@ -4,7 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::chat::{Block, Button, ButtonStyle, Field, Form, Input, Message, escape_markup, truncate};
+use crate::chat::{
+    Block, Button, ButtonStyle, Field, Form, Input, Message, escape_markup, truncate,
+};
 use crate::people::Person;
 use crate::ports::{ActionItem, Series};
 
@@ -23,7 +25,9 @@ pub const MAX_NOTES_CHARS: usize = 3_000;
 
 /// `Thu 5 Mar, 15:00` in `zone`.
 pub fn when(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%a %-d %b, %H:%M").to_string()
+    at.with_timezone(&zone)
+        .format("%a %-d %b, %H:%M")
+        .to_string()
 }
 
 /// A session's value in buttons and forms: `SERIES:START` (seconds).
@@ -43,7 +47,12 @@ pub fn action_line(item: &ActionItem, owner: &str, today: NaiveDate) -> String {
 }
 
 /// The prompt after a session, to its manager.
-pub fn notes_prompt(series: &Series, starts_at: DateTime<Utc>, report: &Person, zone: Tz) -> Message {
+pub fn notes_prompt(
+    series: &Series,
+    starts_at: DateTime<Utc>,
+    report: &Person,
+    zone: Tz,
+) -> Message {
     let value = session_value(series, starts_at);
     let title = format!("How did your 1:1 with {} go?", report.name);
     Message {
@@ -102,7 +111,12 @@ pub fn notes_form(series: &Series, starts_at: DateTime<Utc>, other: &Person) -> 
                     initial: None,
                     placeholder: Some(format!(
                         "{}: send the draft by 2026-03-20\nme: book the training by friday",
-                        other.name.as_str().split_whitespace().next().unwrap_or("Ben")
+                        other
+                            .name
+                            .as_str()
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("Ben")
                     )),
                 },
             },
@@ -114,7 +128,7 @@ pub fn notes_form(series: &Series, starts_at: DateTime<Utc>, other: &Person) -> 
 pub fn action_reminder(item: &ActionItem, other: &Person) -> Message {
     let title = format!("Due today: {}", truncate(&item.text, 120));
     Message {
-        summary: title.clone(),
+        summary: title,
         blocks: vec![
             Block::Text(format!(
                 "⏰ **Due today**, from your 1:1 with {}:\n{}",

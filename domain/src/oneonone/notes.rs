@@ -24,7 +24,12 @@ pub fn action_items(
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
-        .map(|(n, line)| (n + 1, line.trim().trim_start_matches(['-', '•', '*']).trim()))
+        .map(|(n, line)| {
+            (
+                n + 1,
+                line.trim().trim_start_matches(['-', '•', '*']).trim(),
+            )
+        })
         .filter(|(_, line)| !line.is_empty())
         .collect();
     if lines.len() > MAX_ITEMS {

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::agenda::{Record, agenda};
-use crate::command::person_by_id as person;
 use super::{CoachingPolicy, messages};
 use crate::chat::Message;
+use crate::command::person_by_id as person;
 use crate::people::{Person, PersonId};
 use crate::ports::{
     ActionItemFilter, ActionItemId, CheckIns, Destination, Directory, Feedback, Goals, Kudos,
@@ -71,7 +71,8 @@ pub fn plan(
     let [early, late] = policy.agenda_offsets();
     let mut planned = Vec::new();
     for series in series.iter().filter(|s| s.active) {
-        let (Some(manager), Some(report)) = (people.get(&series.manager), people.get(&series.report))
+        let (Some(manager), Some(report)) =
+            (people.get(&series.manager), people.get(&series.report))
         else {
             continue;
         };
@@ -141,14 +142,22 @@ where
             open_only: true,
             ..ActionItemFilter::default()
         };
-        let Some(item) = store.action_items(&filter).await?.into_iter().find(|i| i.id == id)
+        let Some(item) = store
+            .action_items(&filter)
+            .await?
+            .into_iter()
+            .find(|i| i.id == id)
         else {
             return Ok(None);
         };
         let Some(series) = store.oneonone(item.series).await? else {
             return Ok(None);
         };
-        let other = if series.manager == viewer.id { series.report } else { series.manager };
+        let other = if series.manager == viewer.id {
+            series.report
+        } else {
+            series.manager
+        };
         let Some(other) = person(store, other).await? else {
             return Ok(None);
         };

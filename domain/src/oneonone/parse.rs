@@ -167,9 +167,7 @@ fn add(words: &[&str]) -> Result<OneOnOneCommand, String> {
     let text = words.join(" ");
     let text = text.trim();
     if text.is_empty() {
-        return Err(
-            "Say what to talk about: `/oneonone add @ben the offsite plan`.".to_owned(),
-        );
+        return Err("Say what to talk about: `/oneonone add @ben the offsite plan`.".to_owned());
     }
     if text.chars().count() > MAX_POINT_CHARS {
         return Err(format!(
@@ -206,8 +204,16 @@ mod tests {
             panic!("a schedule");
         };
         assert_eq!(minutes, 45);
-        assert!(command("schedule ben weekly mon 9:30").unwrap_err().contains("`ben`"));
-        assert!(command("schedule <@123> weekly mon").unwrap_err().contains("what time"));
+        assert!(
+            command("schedule ben weekly mon 9:30")
+                .unwrap_err()
+                .contains("`ben`")
+        );
+        assert!(
+            command("schedule <@123> weekly mon")
+                .unwrap_err()
+                .contains("what time")
+        );
         assert!(command("schedule <@123> weekly mon 9:30 for 9h").is_err());
         assert!(command("schedule").unwrap_err().contains("Name the report"));
     }
@@ -234,7 +240,11 @@ mod tests {
             panic!("an add");
         };
         assert!(private);
-        assert!(command("add <@U2>").unwrap_err().contains("what to talk about"));
+        assert!(
+            command("add <@U2>")
+                .unwrap_err()
+                .contains("what to talk about")
+        );
         assert!(command(&format!("add {}", "x".repeat(501))).is_err());
     }
 
@@ -249,6 +259,10 @@ mod tests {
             })
         );
         assert_eq!(command("notes"), Ok(OneOnOneCommand::Notes { with: None }));
-        assert!(command("dance").unwrap_err().starts_with("I don't know `dance`"));
+        assert!(
+            command("dance")
+                .unwrap_err()
+                .starts_with("I don't know `dance`")
+        );
     }
 }

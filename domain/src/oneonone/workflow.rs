@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Cadence;
 use super::messages::{self, DONE_ACTION, NOTES, RECORD, SKIPPED};
 use super::notes::{action_items, reminders};
 use super::parse::{HELP, OneOnOneCommand};
-use super::Cadence;
 use crate::chat::{Interaction, Reply};
 use crate::command::{mentioned, person_by_id};
 use crate::people::{Person, Platform, Role};
@@ -193,8 +193,7 @@ async fn series_with<S: Directory + OneOnOnes>(
         }))
 }
 
-const NO_SERIES: &str =
-    "You have no 1:1s yet. A manager sets them up with `/oneonone schedule @ben every 2 weeks \
+const NO_SERIES: &str = "You have no 1:1s yet. A manager sets them up with `/oneonone schedule @ben every 2 weeks \
      Thursday 15:00`.";
 
 /// `/oneonone`: each series with its next session, and the person's open action items.
@@ -302,7 +301,17 @@ pub async fn interact<S: Directory + OneOnOnes>(
     match (interaction, interaction.action()) {
         (Interaction::Pressed { .. }, NOTES) => open_notes(store, person, &series, starts_at).await,
         (Interaction::Pressed { .. }, SKIPPED) => {
-            record(store, person, &series, starts_at, false, None, Vec::new(), (platform, now)).await
+            record(
+                store,
+                person,
+                &series,
+                starts_at,
+                false,
+                None,
+                Vec::new(),
+                (platform, now),
+            )
+            .await
         }
         (Interaction::Submitted { answers, .. }, RECORD) => {
             let other = if series.manager == person.id {
@@ -331,7 +340,17 @@ pub async fn interact<S: Directory + OneOnOnes>(
                 .get("notes")
                 .map(|n| n.trim().to_owned())
                 .filter(|n| !n.is_empty());
-            record(store, person, &series, starts_at, true, notes, items, (platform, now)).await
+            record(
+                store,
+                person,
+                &series,
+                starts_at,
+                true,
+                notes,
+                items,
+                (platform, now),
+            )
+            .await
         }
         _ => Ok(Reply::Private(
             "That button belongs to an older version of Rhythm; nothing changed.".to_owned(),
@@ -351,14 +370,20 @@ async fn session_of<S: OneOnOnes>(
     };
     let (Ok(id), Some(starts_at)) = (
         id.parse().map(SeriesId),
-        at.parse().ok().and_then(|s| DateTime::<Utc>::from_timestamp(s, 0)),
+        at.parse()
+            .ok()
+            .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0)),
     ) else {
         return Ok(None);
     };
-    Ok(store.oneonone(id).await?.filter(|series| {
-        (series.manager == person.id || series.report == person.id)
-            && series.cadence.has_session_at(starts_at)
-    }).map(|series| (series, starts_at)))
+    Ok(store
+        .oneonone(id)
+        .await?
+        .filter(|series| {
+            (series.manager == person.id || series.report == person.id)
+                && series.cadence.has_session_at(starts_at)
+        })
+        .map(|series| (series, starts_at)))
 }
 
 #[expect(clippy::too_many_arguments, reason = "a session's whole record")]
@@ -404,8 +429,7 @@ async fn record<S: Directory + OneOnOnes>(
         ),
         Recorded::Recorded => Reply::Private(match count {
             0 => "Notes saved. They'll be on the next agenda.".to_owned(),
-            1 => "Notes saved with 1 action item; its owner is reminded when it is due."
-                .to_owned(),
+            1 => "Notes saved with 1 action item; its owner is reminded when it is due.".to_owned(),
             n => format!(
                 "Notes saved with {n} action items; each owner is reminded when one is due."
             ),
@@ -443,9 +467,11 @@ async fn done<S: OneOnOnes>(
             "That action item is not one of your 1:1s'; nothing changed.".to_owned(),
         ));
     };
-    Ok(Reply::Private(if store.complete_action_item(id, now).await? {
-        format!("{}Done: {}", messages::DONE, item.text)
-    } else {
-        "That one was marked done already.".to_owned()
-    }))
+    Ok(Reply::Private(
+        if store.complete_action_item(id, now).await? {
+            format!("{}Done: {}", messages::DONE, item.text)
+        } else {
+            "That one was marked done already.".to_owned()
+        },
+    ))
 }

@@ -65,4 +65,3 @@ impl Person {
             .min_by_key(|on| (Some(*on) != prefer, *on))
     }
 }
-

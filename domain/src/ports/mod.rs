@@ -35,9 +35,8 @@ pub use messenger::{
     Announcer, DeliveryId, Destination, Messenger, OccurrenceId, Outgoing, SendError, Sent,
 };
 pub use oneonones::{
-    ActionItem, ActionItemFilter, ActionItemId, NewActionItem, NewSeries, OneOnOnes,
-    PlannedNotice, Recorded, Series, SeriesId, Session, SessionRecord, TalkingPoint,
-    TalkingPointId,
+    ActionItem, ActionItemFilter, ActionItemId, NewActionItem, NewSeries, OneOnOnes, PlannedNotice,
+    Recorded, Series, SeriesId, Session, SessionRecord, TalkingPoint, TalkingPointId,
 };
 pub use outbox::{
     Advance, DeliveryPlan, Finish, OccurrencePlan, OccurrenceStatus, Outbox, OutboxHealth,

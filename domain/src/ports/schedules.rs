@@ -98,6 +98,8 @@ pub struct SchedulePlan {
     pub templates: Vec<Template>,
     /// The kudos policy to write (it replaces the stored one whole).
     pub kudos: Option<KudosPolicy>,
+    /// The coaching policy to write (it replaces the stored one whole).
+    pub coaching: Option<crate::oneonone::CoachingPolicy>,
     /// The audit-log entry written with them.
     pub audit: Option<AuditEntry>,
 }
@@ -109,6 +111,7 @@ impl SchedulePlan {
             && self.changes.is_empty()
             && self.templates.is_empty()
             && self.kudos.is_none()
+            && self.coaching.is_none()
     }
 }
 

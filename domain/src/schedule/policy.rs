@@ -20,6 +20,7 @@ use crate::checkin::Template;
 use crate::duration::HumanDuration;
 use crate::kudos::KudosPolicy;
 use crate::kudos::policy::KudosDoc;
+use crate::oneonone::{CoachingDoc, CoachingPolicy};
 use crate::people::Invalid;
 
 mod templates;
@@ -37,6 +38,8 @@ pub struct Policy {
     pub templates: Vec<Template>,
     /// Its `[kudos]` table: the kudos policy to write, if the file has one.
     pub kudos: Option<KudosPolicy>,
+    /// Its `[coaching]` table: 1:1 and feedback-request times, if the file has one.
+    pub coaching: Option<CoachingPolicy>,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +52,7 @@ struct RawPolicy {
     #[serde(default)]
     checkin_template: Vec<templates::TemplateDoc>,
     kudos: Option<KudosDoc>,
+    coaching: Option<CoachingDoc>,
 }
 
 #[derive(Deserialize)]
@@ -257,12 +261,18 @@ impl Policy {
             .kudos
             .as_ref()
             .and_then(|doc| doc.read().map_err(|problems| found.extend(problems)).ok());
+        let coaching = raw.coaching.clone().and_then(|doc| {
+            doc.read()
+                .map_err(|problems| found.extend(problems.iter().map(ToString::to_string)))
+                .ok()
+        });
         if found.is_empty() {
             Ok(Self {
                 calendars,
                 schedules,
                 templates,
                 kudos,
+                coaching,
             })
         } else {
             Err(found)

@@ -174,6 +174,21 @@ impl CheckIns for SqlStore {
         one(&mut *self.connection().await?, query).await
     }
 
+    async fn checkins_of(
+        &self,
+        person: PersonId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CheckIn>, StoreError> {
+        let query = sqlx::query_as(select!(
+            "person_id = $1 AND opened_at >= $2 AND opened_at < $3 ORDER BY opened_at, id"
+        ))
+        .bind(person.0)
+        .bind(from.timestamp_millis())
+        .bind(to.timestamp_millis());
+        all(&mut *self.connection().await?, query).await
+    }
+
     async fn submit_checkin(
         &self,
         id: CheckInId,

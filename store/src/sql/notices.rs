@@ -39,16 +39,30 @@ pub(super) async fn insert(
     notices: &[NewNotice],
     at: i64,
 ) -> Result<(), StoreError> {
+    insert_due(conn, subject, notices, at, at).await
+}
+
+/// Writes `notices` about `subject` at `created` (epoch ms), pending until `due` (epoch ms):
+/// a notice planned ahead. One per subject, platform and destination: a repeat is ignored,
+/// whatever its due time.
+pub(super) async fn insert_due(
+    conn: &mut Connection,
+    subject: &str,
+    notices: &[NewNotice],
+    due: i64,
+    created: i64,
+) -> Result<(), StoreError> {
     for notice in notices {
         sqlx::query(
             "INSERT INTO notices (subject, platform, destination, status, attempts, next_at, \
-             created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) \
+             created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $5) \
              ON CONFLICT (subject, platform, destination) DO NOTHING",
         )
         .bind(subject)
         .bind(notice.platform.as_str())
         .bind(notice.to.to_string())
-        .bind(at)
+        .bind(due)
+        .bind(created)
         .execute(&mut *conn)
         .await
         .map_err(classify("writing a notice"))?;

@@ -154,6 +154,9 @@ pub(crate) async fn apply(
     if let Some(kudos) = &plan.kudos {
         super::kudos::write_policy(conn, kudos, now).await?;
     }
+    if let Some(coaching) = &plan.coaching {
+        super::oneonones::write_policy(conn, coaching, now).await?;
+    }
     for change in &plan.changes {
         let written = match change {
             ScheduleChange::Create { schedule, next_fire_at } => sqlx::query(

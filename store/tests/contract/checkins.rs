@@ -208,3 +208,65 @@ async fn a_person_sets_their_zone_and_days_away_and_each_change_is_audited() {
     };
     assert!(db.store.people(&nobody).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_persons_check_ins_are_read_by_when_they_were_opened_oldest_first() {
+    let db = TestDb::new().await;
+    db.import("email,name\nana@x.com,Ana\nbo@x.com,Bo\n").await;
+    let ana = PersonId(
+        db.count("SELECT id FROM people WHERE email = 'ana@x.com'")
+            .await,
+    );
+    let bo = PersonId(
+        db.count("SELECT id FROM people WHERE email = 'bo@x.com'")
+            .await,
+    );
+    let open = |person: PersonId, day: u32, hours: i64| {
+        let opened_at = db.clock.now() + Duration::hours(hours);
+        let store = &db.store;
+        async move {
+            store
+                .open_checkin(NewCheckIn {
+                    person,
+                    schedule: None,
+                    occurrence: None,
+                    date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
+                    template: "default".into(),
+                    opened_at,
+                    closes_at: opened_at + Duration::hours(8),
+                })
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    // Opened out of order, so that ids do not give the order.
+    let third = open(ana, 4, 48).await;
+    let first = open(ana, 2, 0).await;
+    let second = open(ana, 3, 24).await;
+    open(bo, 3, 24).await;
+    let of = |from: i64, to: i64| {
+        let start = db.clock.now();
+        let store = &db.store;
+        async move {
+            let found = store
+                .checkins_of(
+                    ana,
+                    start + Duration::hours(from),
+                    start + Duration::hours(to),
+                )
+                .await
+                .unwrap();
+            assert!(found.iter().all(|checkin| checkin.person == ana));
+            found
+                .into_iter()
+                .map(|checkin| checkin.id)
+                .collect::<Vec<_>>()
+        }
+    };
+
+    assert_eq!(of(0, 49).await, [first, second, third]);
+    assert_eq!(of(0, 48).await, [first, second], "`to` is left out");
+    assert_eq!(of(24, 72).await, [second, third], "`from` is kept");
+    assert_eq!(of(-24, 0).await, []);
+}

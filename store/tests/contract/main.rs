@@ -4,9 +4,12 @@
 mod checkins;
 mod digests;
 mod directory;
+mod feedback;
 mod goals;
 mod kudos;
 mod links;
+mod oneonone_sessions;
+mod oneonones;
 mod platform;
 mod schedules;
 mod support;

@@ -26,6 +26,7 @@ fn create_all(policy: &Policy) -> SchedulePlan {
             .collect(),
         templates: policy.templates.clone(),
         kudos: policy.kudos.clone(),
+        coaching: policy.coaching,
         audit: Some(AuditEntry {
             actor: "test".into(),
             action: "schedule.apply".into(),

@@ -24,6 +24,17 @@ pub(crate) const KUDOS_CHANNEL: &str = "C0KUDOS001";
 
 impl Slack {
     pub(crate) async fn kudos(&mut self, db: &TestDb, n: usize, text: &str) -> Outcome {
+        self.mentioning(db, n, "/kudos", text).await
+    }
+
+    /// Person `n` runs `command` with `text`, people named `@1` typed as mentions.
+    pub(crate) async fn mentioning(
+        &mut self,
+        db: &TestDb,
+        n: usize,
+        command: &str,
+        text: &str,
+    ) -> Outcome {
         let typed: Vec<String> = text
             .split_whitespace()
             .map(|word| match person(word) {
@@ -32,7 +43,7 @@ impl Slack {
                 None => word.to_owned(),
             })
             .collect();
-        self.command(db, n, "/kudos", &typed.join(" ")).await
+        self.command(db, n, command, &typed.join(" ")).await
     }
 
     pub(crate) fn post(&mut self, n: usize) -> Post {

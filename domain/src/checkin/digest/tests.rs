@@ -330,9 +330,17 @@ fn a_managers_summary_flags_the_reports_overdue_for_a_one_on_one() {
     for person in &mut people {
         person.created_at = utc("2026-01-01T00:00:00Z");
     }
-    let flagged = overdue(&people, &[], &CoachingPolicy::default(), utc("2026-03-02T12:00:00Z"));
+    let flagged = overdue(
+        &people,
+        &[],
+        &CoachingPolicy::default(),
+        utc("2026-03-02T12:00:00Z"),
+    );
     assert_eq!(
-        flagged.iter().map(|o| o.report_name.as_str()).collect::<Vec<_>>(),
+        flagged
+            .iter()
+            .map(|o| o.report_name.as_str())
+            .collect::<Vec<_>>(),
         ["Ana", "Ben"],
         "Mia's two reports, none held since they joined 60 days ago"
     );
@@ -350,7 +358,10 @@ fn a_managers_summary_flags_the_reports_overdue_for_a_one_on_one() {
         "slack",
     );
     let text = |audience: &str| {
-        let digest = digests.iter().find(|d| d.key.audience.starts_with(audience)).unwrap();
+        let digest = digests
+            .iter()
+            .find(|d| d.key.audience.starts_with(audience))
+            .unwrap();
         format!("{:?}", digest.message().blocks)
     };
     assert!(
@@ -358,5 +369,8 @@ fn a_managers_summary_flags_the_reports_overdue_for_a_one_on_one() {
         "{}",
         text("manager:1")
     );
-    assert!(!text("team:").contains("overdue"), "a team's digest says nothing of it");
+    assert!(
+        !text("team:").contains("overdue"),
+        "a team's digest says nothing of it"
+    );
 }
