@@ -361,3 +361,6 @@ fn goals(record: &Record) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
