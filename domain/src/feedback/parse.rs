@@ -5,7 +5,7 @@
 //! - `/feedback`: feedback you received, and requests waiting for your answer.
 //! - `/feedback help`.
 
-use crate::kudos::command::mention;
+use crate::kudos::command::{mention, mentions};
 
 /// What `/feedback help` says.
 pub const HELP: &str = "Feedback helps people grow:\n\
@@ -65,25 +65,7 @@ fn unknown(word: &str) -> String {
 }
 
 fn request(words: &[&str]) -> Result<FeedbackCommand, String> {
-    let mut from: Vec<String> = Vec::new();
-    let mut rest = words;
-    while let [word, tail @ ..] = rest {
-        let word = word.trim_end_matches(',');
-        if word.eq_ignore_ascii_case("and") || word == "&" || word.is_empty() {
-            rest = tail;
-            continue;
-        }
-        match mention(word) {
-            Some(user) => {
-                if !from.contains(&user) {
-                    from.push(user);
-                }
-                rest = tail;
-            }
-            None if word.starts_with('@') => return Err(unknown(word)),
-            None => break,
-        }
-    }
+    let (from, rest) = mentions(words)?;
     if from.is_empty() {
         return Err(
             "Name whom to ask, then what about: `/feedback request @ana @ben about \"the Q3 \

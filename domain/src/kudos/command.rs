@@ -120,6 +120,27 @@ fn leaderboard(words: &[&str]) -> Result<KudosCommand, String> {
 }
 
 fn give(words: &[&str]) -> Result<KudosCommand, String> {
+    let (words, private) = private_flag(words);
+    let (recipients, rest) = mentions(&words)?;
+    if recipients.is_empty() {
+        return Err(
+            "Name who you're recognising, then why: `/kudos @ana for shipping the release on \
+             time #ownership`."
+                .to_owned(),
+        );
+    }
+    let (reason, tags) = reason_and_tags(rest)?;
+    Ok(KudosCommand::Give(GiveRequest {
+        recipients,
+        reason,
+        tags,
+        private,
+    }))
+}
+
+/// `words` without a privacy flag (`private` first, or `--private` anywhere), and whether
+/// one was there.
+pub fn private_flag<'a>(words: &[&'a str]) -> (Vec<&'a str>, bool) {
     let mut private = false;
     let mut words: Vec<&str> = words
         .iter()
@@ -137,8 +158,14 @@ fn give(words: &[&str]) -> Result<KudosCommand, String> {
         private = true;
         words.remove(0);
     }
-    let mut recipients: Vec<String> = Vec::new();
-    let mut rest = words.as_slice();
+    (words, private)
+}
+
+/// The people `words` start by mentioning (each once, `and`, `&` and commas between them
+/// skipped), and the words after them; `Err` for an `@word` that is not a mention.
+pub fn mentions<'w, 'a>(words: &'w [&'a str]) -> Result<(Vec<String>, &'w [&'a str]), String> {
+    let mut people: Vec<String> = Vec::new();
+    let mut rest = words;
     while let [word, tail @ ..] = rest {
         let word = word.trim_end_matches(',');
         if word.eq_ignore_ascii_case("and") || word == "&" || word.is_empty() {
@@ -147,8 +174,8 @@ fn give(words: &[&str]) -> Result<KudosCommand, String> {
         }
         match mention(word) {
             Some(user) => {
-                if !recipients.contains(&user) {
-                    recipients.push(user);
+                if !people.contains(&user) {
+                    people.push(user);
                 }
                 rest = tail;
             }
@@ -161,20 +188,7 @@ fn give(words: &[&str]) -> Result<KudosCommand, String> {
             None => break,
         }
     }
-    if recipients.is_empty() {
-        return Err(
-            "Name who you're recognising, then why: `/kudos @ana for shipping the release on \
-             time #ownership`."
-                .to_owned(),
-        );
-    }
-    let (reason, tags) = reason_and_tags(rest)?;
-    Ok(KudosCommand::Give(GiveRequest {
-        recipients,
-        reason,
-        tags,
-        private,
-    }))
+    Ok((people, rest))
 }
 
 /// A reason as typed, split into its words and its `#tags` (each once, in order). `Err` is

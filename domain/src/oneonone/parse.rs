@@ -10,7 +10,7 @@
 
 use chrono::{NaiveTime, Weekday};
 
-use crate::kudos::command::mention;
+use crate::kudos::command::{mention, private_flag};
 
 /// What `/oneonone help` says.
 pub const HELP: &str = "1:1s keep a manager and a report in step:\n\
@@ -140,23 +140,7 @@ fn session_minutes(word: &str) -> Result<u32, String> {
 }
 
 fn add(words: &[&str]) -> Result<OneOnOneCommand, String> {
-    let mut private = false;
-    let mut words: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|word| {
-            let flag = word.eq_ignore_ascii_case("--private");
-            private |= flag;
-            !flag
-        })
-        .collect();
-    if words
-        .first()
-        .is_some_and(|word| word.eq_ignore_ascii_case("private"))
-    {
-        private = true;
-        words.remove(0);
-    }
+    let (mut words, private) = private_flag(words);
     let with = match words.first().and_then(|word| mention(word)) {
         Some(user) => {
             words.remove(0);
