@@ -232,6 +232,16 @@ pub async fn person_by_id<S: Directory>(
     Ok(store.people(&filter).await?.into_iter().next())
 }
 
+/// Someone's name by id, or `Someone` if they are gone.
+pub async fn name_of<S: Directory>(
+    store: &S,
+    id: crate::people::PersonId,
+) -> Result<String, StoreError> {
+    Ok(person_by_id(store, id)
+        .await?
+        .map_or_else(|| "Someone".to_owned(), |p| p.name.to_string()))
+}
+
 /// The person a mention (`<@U123>`) names on `platform`, active; or the sentence saying
 /// who could not be found.
 pub async fn mentioned<S: Directory>(

@@ -1,6 +1,7 @@
 //! What `/feedback` and its buttons and form do, once for every platform, and what its
 //! notices say when they are posted.
 
+use crate::command::name_of;
 use chrono::{DateTime, Duration, Utc};
 
 use super::messages::{self, DECLINE, GIVE, MAX_CHARS, MIN_CHARS, SUBMIT};
@@ -117,7 +118,7 @@ async fn mine<S: Directory + Feedback>(
     let mut received = Vec::new();
     for record in store.feedback(&filter).await? {
         if record.visibility == FeedbackVisibility::Shared {
-            let giver = name(store, record.giver).await?;
+            let giver = name_of(store, record.giver).await?;
             received.push(messages::line(&record, &giver, zone));
         }
     }
@@ -137,19 +138,13 @@ async fn mine<S: Directory + Feedback>(
         .take(5)
         .collect();
     for request in &waiting {
-        let requester = name(store, request.requester).await?;
+        let requester = name_of(store, request.requester).await?;
         blocks.extend(messages::ask(request, &requester, zone, false).blocks);
     }
     Ok(Message {
         summary: "Your feedback".to_owned(),
         blocks,
     })
-}
-
-async fn name<S: Directory>(store: &S, id: PersonId) -> Result<String, StoreError> {
-    Ok(person_by_id(store, id)
-        .await?
-        .map_or_else(|| "Someone".to_owned(), |p| p.name.to_string()))
 }
 
 /// Answers a button or the form of feedback, pressed or submitted by `person`.
@@ -179,7 +174,7 @@ pub async fn interact<S: Directory + Feedback>(
                     "Declined: you won't be asked about it again.".to_owned(),
                 ));
             }
-            let subject = name(store, request.subject).await?;
+            let subject = name_of(store, request.subject).await?;
             Ok(Reply::Open(messages::form(
                 format!("r:{}", request.id.0),
                 &subject,
@@ -347,7 +342,7 @@ pub async fn compose<S: Directory + Feedback>(
         if !request.open_at(now) {
             return Ok(None);
         }
-        let requester = name(store, request.requester).await?;
+        let requester = name_of(store, request.requester).await?;
         return Ok(Some(messages::ask(&request, &requester, zone, reminder)));
     }
     let Some(id) = notice
@@ -360,11 +355,11 @@ pub async fn compose<S: Directory + Feedback>(
     let Some(record) = store.feedback_by_id(crate::ports::FeedbackId(id)).await? else {
         return Ok(None);
     };
-    let giver = name(store, record.giver).await?;
+    let giver = name_of(store, record.giver).await?;
     if reader.id == record.subject {
         return Ok((record.visibility == FeedbackVisibility::Shared)
             .then(|| messages::feedback(&record, &giver, None)));
     }
-    let subject = name(store, record.subject).await?;
+    let subject = name_of(store, record.subject).await?;
     Ok(Some(messages::feedback(&record, &giver, Some(&subject))))
 }

@@ -3,6 +3,7 @@
 
 use super::messages::{self, Reader};
 use crate::chat::Message;
+use crate::command::name_of;
 use crate::people::PersonId;
 use crate::ports::{Destination, Directory, Kudos, KudosId, Notice, PeopleFilter, StoreError};
 
@@ -35,10 +36,10 @@ pub async fn compose<S: Kudos + Directory>(
         return Ok(None);
     }
     let policy = store.kudos_policy().await?;
-    let giver = name(store, kudos.giver).await?;
+    let giver = name_of(store, kudos.giver).await?;
     let mut recipients = Vec::with_capacity(kudos.recipients.len());
     for id in &kudos.recipients {
-        recipients.push(name(store, *id).await?);
+        recipients.push(name_of(store, *id).await?);
     }
     let report;
     let reader = match &notice.to {
@@ -57,18 +58,6 @@ pub async fn compose<S: Kudos + Directory>(
         &recipients,
         reader,
     )))
-}
-
-async fn name<S: Directory>(store: &S, id: PersonId) -> Result<String, StoreError> {
-    let filter = PeopleFilter {
-        id: Some(id),
-        ..PeopleFilter::default()
-    };
-    Ok(store
-        .people(&filter)
-        .await?
-        .first()
-        .map_or_else(|| "Someone".to_owned(), |person| person.name.to_string()))
 }
 
 /// The names of those of `recipients` whom `manager` manages.

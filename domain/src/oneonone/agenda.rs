@@ -7,6 +7,7 @@
 //! the other's private talking points never, and feedback the giver kept for the manager
 //! only never to the report.
 
+use crate::command::name_of;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::chat::{Block, Message, escape_markup, truncate};
@@ -109,7 +110,7 @@ impl Record {
         };
         for record in store.kudos_list(&filter).await? {
             if record.stands() && record.recipients.contains(&report.id) {
-                let giver = name(store, record.giver).await?;
+                let giver = name_of(store, record.giver).await?;
                 kudos.push((record, giver));
             }
         }
@@ -120,7 +121,7 @@ impl Record {
             to: starts_at,
         };
         for record in store.feedback(&filter).await? {
-            let giver = name(store, record.giver).await?;
+            let giver = name_of(store, record.giver).await?;
             feedback.push((record, giver));
         }
         let actions = store
@@ -163,12 +164,6 @@ impl Record {
             self.report.name.as_str()
         }
     }
-}
-
-async fn name<S: Directory>(store: &S, id: PersonId) -> Result<String, StoreError> {
-    Ok(person_by_id(store, id)
-        .await?
-        .map_or_else(|| "Someone".to_owned(), |p| p.name.to_string()))
 }
 
 /// The agenda as `viewer` (one of the pair) may see it.
