@@ -68,7 +68,7 @@ pub(crate) fn requests(targets: &[Target], n: usize) -> Vec<Request> {
                 })
                 .map_or(Kind::Start, |(kind, _)| *kind);
             let payload = if kind == Kind::Submit {
-                let form = messages::form(target.checkin, &template, None);
+                let form = messages::form(target.checkin, &template, None, "");
                 let view = serde_json::to_value(render::modal(&form)).unwrap_or_default();
                 let mood = ValueKind::StaticSelect {
                     value: "4".into(),

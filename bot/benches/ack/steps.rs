@@ -126,7 +126,7 @@ pub(crate) async fn table(
     rows.push((
         "views.open to the fake Slack",
         time(async |n| {
-            let form = messages::form(target(n).checkin, template, None);
+            let form = messages::form(target(n).checkin, template, None, "");
             Ok(api.open_form(&key(n), &form).await?)
         })
         .await?,

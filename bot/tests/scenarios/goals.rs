@@ -2,7 +2,7 @@
 //! from `/goals add` for a person, a team and the company, cascading; every bad input
 //! refused with nothing stored; `/goals` and `/goals team`; and the monthly goal review's DM
 //! with *Update progress*, whose form records each key result, the status and a comment as a
-//! history entry.
+//! history entry; and a check-in's goal progress question, which records the same.
 
 use chrono::Duration;
 
@@ -10,6 +10,7 @@ use crate::chat::{Chat, Transport};
 
 const UPDATE: &str = "goals:update";
 const ADD: &str = "goals:add";
+const START: &str = "checkin:start";
 /// The new goal form's fields, in order.
 const NEW_GOAL: [&str; 5] = ["title", "key_results", "description", "period", "parent"];
 
@@ -243,5 +244,105 @@ pub(crate) async fn goal_review_records_progress(transport: Transport) {
     let mine = chat.command(lead, "/goals", "mine").await.private();
     assert!(mine.contains("At risk"), "{mine}");
     assert!(mine.contains("Teams onboarded: 10 / 20 teams"), "{mine}");
+    chat.check_platform().await;
+}
+
+/// A check-in template with a goal progress question: the form is filled with the person's
+/// goals, a line each; a bad line is refused where it is, with nothing stored; numbers and
+/// statuses edited in place are recorded as goal updates, and answering again with the same
+/// lines records nothing more. Someone with no goals is told how to set one.
+pub(crate) async fn check_in_records_goal_progress(transport: Transport) {
+    let mut chat = start(transport).await;
+    let (lead, dev) = (1, 2);
+    chat.policy(
+        "[[checkin_template]]\nname = \"with_goals\"\n\
+         [[checkin_template.questions]]\nid = \"done\"\nprompt = \"What did you get done?\"\n\
+         [[checkin_template.questions]]\nid = \"goals\"\nprompt = \"Where do your goals stand?\"\n\
+         kind = \"goals\"\n\
+         [[schedule]]\nname = \"Daily check-in\"\nkind = \"check_in\"\ncron = \"0 10 * * *\"\n\
+         timezone = \"UTC\"\naudience = \"everyone\"\ntemplate = \"with_goals\"\n",
+    )
+    .await;
+    let onboarding = [
+        ("title", "Ship the new onboarding"),
+        ("key_results", "Teams onboarded: 0 -> 20 teams\nDocs pages: 0 -> 10"),
+    ];
+    add(&mut chat, lead, "add", &onboarding).await;
+    add(&mut chat, lead, "add", &[("title", "Write the handbook")]).await;
+    const UPDATES: &str = "SELECT COUNT(*) FROM goal_updates";
+    let created = chat.count(UPDATES).await;
+    chat.dispatch().await;
+
+    let first = chat.press(lead, START).await.form();
+    assert_eq!(first.fields, ["done", "goals"]);
+    assert_eq!(
+        first.initial("goals"),
+        Some(
+            "#1 Ship the new onboarding | on track | Teams onboarded: 0 of 20 teams | \
+             Docs pages: 0 of 10\n#2 Write the handbook | on track | done: no"
+        )
+    );
+    let refusals = [
+        (
+            "#1 | Teams onboarded: lots",
+            "Line 1: Teams onboarded: `lots` is not a number.",
+        ),
+        ("#7 | done: yes", "Line 1: #7 is not one of your goals"),
+        ("#2 | done: maybe", "Line 1: write `done: yes` or `done: no`"),
+        ("Handbook: done", "Line 1: start it with the goal's number"),
+    ];
+    for (goals, expected) in refusals {
+        chat.press(lead, START).await.form();
+        let refused = chat
+            .submit(lead, &[("done", "Reviews"), ("goals", goals)])
+            .await
+            .refused();
+        assert!(refused.contains(expected), "{goals}: {refused}");
+    }
+    assert_eq!(chat.count(UPDATES).await, created, "no bad line stored anything");
+    assert_eq!(
+        chat.checkin_of(lead).await.status,
+        rhythm_domain::ports::CheckInStatus::Open
+    );
+
+    chat.press(lead, START).await.form();
+    let edited = "#1 Ship the new onboarding | at risk | Teams onboarded: 12 of 20 teams | \
+                  Docs pages: 0 of 10\n#2 Write the handbook | on track | done: yes";
+    let saved = chat
+        .submit(lead, &[("done", "Reviews"), ("goals", edited)])
+        .await;
+    assert!(saved.is_saved(), "{saved:?}");
+    assert_eq!(chat.count(UPDATES).await, created + 2, "one update per goal changed");
+    assert_eq!(
+        chat.count(
+            "SELECT COUNT(*) FROM goal_updates WHERE comment = \
+             'Recorded with the check-in of Mon 2 Mar 2026'"
+        )
+        .await,
+        2
+    );
+    let mine = chat.command(lead, "/goals", "mine").await.private();
+    for expected in ["At risk", "Teams onboarded: 12 / 20 teams", "• Done"] {
+        assert!(mine.contains(expected), "{expected}: {mine}");
+    }
+
+    // Editing the check-in shows the goals as they stand; the same lines again record nothing.
+    let form = chat.press(lead, START).await.form();
+    let standing = form.initial("goals").unwrap_or_default().to_owned();
+    assert!(
+        standing.contains("at risk | Teams onboarded: 12 of 20 teams"),
+        "{standing}"
+    );
+    let again = chat
+        .submit(lead, &[("done", "Reviews"), ("goals", &standing)])
+        .await;
+    assert!(again.is_saved(), "{again:?}");
+    assert_eq!(chat.count(UPDATES).await, created + 2);
+
+    // No goals: the question is empty, says how to set one, and may be left so.
+    let form = chat.press(dev, START).await.form();
+    assert_eq!(form.initial("goals"), None);
+    let saved = chat.submit(dev, &[("done", "Tests")]).await;
+    assert!(saved.is_saved(), "{saved:?}");
     chat.check_platform().await;
 }

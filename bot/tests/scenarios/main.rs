@@ -68,6 +68,7 @@ on_every_transport!(
 on_every_transport!(
     goals: goals_set_from_chat,
     goal_review_records_progress,
+    check_in_records_goal_progress,
 );
 
 on_every_transport!(

@@ -41,18 +41,20 @@ impl Answers {
                 _ => text,
             };
             if text.is_empty() {
-                if !question.optional {
+                if !question.optional && question.kind != QuestionKind::Goals {
                     problems.insert(question.id.clone(), "Please answer this one.".to_owned());
                 }
                 continue;
             }
             let answer = match &question.kind {
-                QuestionKind::Text | QuestionKind::Blocker => {
+                QuestionKind::Text | QuestionKind::Blocker | QuestionKind::Goals => {
                     let chars = text.chars().count();
-                    if chars > MAX_ANSWER_CHARS {
-                        Err(format!(
-                            "Keep it under {MAX_ANSWER_CHARS} characters (this is {chars})."
-                        ))
+                    let most = match question.kind {
+                        QuestionKind::Goals => crate::goals::progress::MAX_CHARS,
+                        _ => MAX_ANSWER_CHARS,
+                    };
+                    if chars > most {
+                        Err(format!("Keep it under {most} characters (this is {chars})."))
                     } else {
                         Ok(text.to_owned())
                     }

@@ -82,8 +82,10 @@ pub fn escalation(schedule: &str, who: &str, to_hr: bool) -> Message {
     }
 }
 
-/// The form for check-in `id`, holding `existing` answers when editing.
-pub fn form(id: i64, template: &Template, existing: Option<&Answers>) -> Form {
+/// The form for check-in `id`, holding `existing` answers when editing; a goal progress
+/// question holds `goals`, the person's goals as they stand (see
+/// [`crate::goals::progress::lines`]).
+pub fn form(id: i64, template: &Template, existing: Option<&Answers>, goals: &str) -> Form {
     let initial = |question: &str| existing.and_then(|a| a.0.get(question).cloned());
     let fields = template
         .questions
@@ -109,11 +111,19 @@ pub fn form(id: i64, template: &Template, existing: Option<&Answers>) -> Form {
                     options: options.iter().map(|o| (o.clone(), o.clone())).collect(),
                     initial: initial(&question.id),
                 },
+                QuestionKind::Goals => Input::Text {
+                    multiline: true,
+                    max_chars: crate::goals::progress::MAX_CHARS,
+                    initial: (!goals.is_empty()).then(|| goals.to_owned()),
+                    placeholder: goals.is_empty().then(|| {
+                        "You have no goals this quarter: /goals add sets one".to_owned()
+                    }),
+                },
             };
             Field {
                 id: question.id.clone(),
                 label: question.prompt.clone(),
-                optional: question.optional,
+                optional: question.optional || question.kind == QuestionKind::Goals,
                 input,
             }
         })

@@ -42,6 +42,11 @@ pub enum QuestionKind {
     },
     /// Free text; any answer flags a blocker, called out in the digest.
     Blocker,
+    /// The person's goals for the quarter, a line each, filled with where they stand; the
+    /// numbers and statuses edited in place are recorded as goal updates, as the goal
+    /// review's form records them (see [`crate::goals::progress`]). Always optional: left as
+    /// it was, or emptied, it records nothing.
+    Goals,
 }
 
 /// One question.
@@ -163,6 +168,17 @@ impl Template {
                 _ => {}
             }
         }
+        let goals = self
+            .questions
+            .iter()
+            .filter(|q| q.kind == QuestionKind::Goals)
+            .count();
+        if goals > 1 {
+            problem(format!(
+                "template `{}` has {goals} goal progress questions; one lists every goal",
+                self.name
+            ));
+        }
         if problems.is_empty() {
             Ok(self)
         } else {
@@ -175,6 +191,11 @@ impl Template {
         self.questions
             .iter()
             .find(|q| q.kind == QuestionKind::Blocker)
+    }
+
+    /// The goal progress question, if the template has one.
+    pub fn goals(&self) -> Option<&Question> {
+        self.questions.iter().find(|q| q.kind == QuestionKind::Goals)
     }
 
     /// The first scale question (mood), if any.

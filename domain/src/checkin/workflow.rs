@@ -8,9 +8,10 @@ use super::messages::{self, SKIP, SNOOZE, START, SUBMIT};
 use super::{Answers, Template};
 use crate::chat::{Block, Interaction, Message, Reply, Update};
 use crate::people::Person;
+use crate::goals::{GoalPeriod, progress};
 use crate::ports::{
-    CheckIn, CheckInId, CheckInStatus, CheckIns, Directory, Goals, NewCheckIn, Outgoing,
-    PeopleFilter, StoreError,
+    CheckIn, CheckInId, CheckInStatus, CheckIns, Directory, Goal, GoalUpdate, Goals, NewCheckIn,
+    Outgoing, PeopleFilter, StoreError,
 };
 
 /// How long *Snooze* waits.
@@ -144,7 +145,7 @@ fn reminder(delivery: &Outgoing) -> Message {
 }
 
 /// What `person` pressing a button or submitting a form does.
-pub async fn interact<S: CheckIns>(
+pub async fn interact<S: CheckIns + Goals>(
     store: &S,
     person: &Person,
     interaction: &Interaction,
@@ -159,7 +160,7 @@ pub async fn interact<S: CheckIns>(
     let zone = person.timezone.tz();
     let template = template_named(store, &checkin.template).await?;
     match (action, interaction) {
-        (START, _) => Ok(open_form(&checkin, &template, zone, now)),
+        (START, _) => open_form(store, &checkin, &template, zone, now).await,
         (SNOOZE, _) if checkin.status == CheckInStatus::Open => {
             let until = now + SNOOZE_FOR;
             store.snooze_checkin(checkin.id, until).await?;
@@ -196,22 +197,81 @@ async fn own_checkin<S: CheckIns>(
         .filter(|checkin| checkin.person == person.id))
 }
 
-/// The form for `checkin`, unless its answers can no longer be edited.
-fn open_form(checkin: &CheckIn, template: &Template, zone: Tz, now: DateTime<Utc>) -> Reply {
+/// The form for `checkin`, unless its answers can no longer be edited. A goal progress
+/// question is filled with the person's goals as they stand now, also when editing.
+async fn open_form<S: Goals>(
+    store: &S,
+    checkin: &CheckIn,
+    template: &Template,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<Reply, StoreError> {
     if checkin.status == CheckInStatus::Submitted && now > checkin.closes_at {
-        return Reply::Private(format!(
+        return Ok(Reply::Private(format!(
             "The answer window closed at {}; your answers are kept as they are.",
             checkin.closes_at.with_timezone(&zone).format("%H:%M")
-        ));
+        )));
     }
-    Reply::Open(messages::form(
+    let goals = match template.goals() {
+        Some(_) => progress::lines(&goals_of(store, checkin).await?),
+        None => String::new(),
+    };
+    Ok(Reply::Open(messages::form(
         checkin.id.0,
         template,
         checkin.answers.as_ref(),
-    ))
+        &goals,
+    )))
 }
 
-async fn submit<S: CheckIns>(
+/// The goals a check-in's goal progress question is about: its person's, in the quarter of
+/// its day.
+async fn goals_of<S: Goals>(store: &S, checkin: &CheckIn) -> Result<Vec<Goal>, StoreError> {
+    let period = GoalPeriod::of(checkin.date);
+    crate::goals::workflow::of_person(store, checkin.person, period, true).await
+}
+
+/// Records the goal progress `answers` give, if the template asks for it, and puts the
+/// goals as they now stand in the answer; on bad lines, the problem for the question's
+/// field, with nothing recorded.
+async fn record_goals<S: Goals>(
+    store: &S,
+    checkin: &CheckIn,
+    template: &Template,
+    answers: &mut Answers,
+    now: DateTime<Utc>,
+) -> Result<Result<(), (String, String)>, StoreError> {
+    let Some(question) = template.goals() else {
+        return Ok(Ok(()));
+    };
+    let Some(text) = answers.0.get(&question.id) else {
+        return Ok(Ok(()));
+    };
+    let goals = goals_of(store, checkin).await?;
+    let changes = match progress::read(&goals, text) {
+        Ok(changes) => changes,
+        Err(problem) => return Ok(Err((question.id.clone(), problem))),
+    };
+    for change in changes {
+        let update = GoalUpdate {
+            goal: change.goal,
+            by: checkin.person,
+            measure: change.measure,
+            status: change.status,
+            comment: Some(format!(
+                "Recorded with the check-in of {}",
+                checkin.date.format("%a %-d %b %Y")
+            )),
+            at: now,
+        };
+        store.update_goal(&update).await?;
+    }
+    let standing = progress::lines(&goals_of(store, checkin).await?);
+    answers.0.insert(question.id.clone(), standing);
+    Ok(Ok(()))
+}
+
+async fn submit<S: CheckIns + Goals>(
     store: &S,
     checkin: &CheckIn,
     template: &Template,
@@ -229,10 +289,14 @@ async fn submit<S: CheckIns>(
             first.into_iter().map(|id| (id, text.clone())).collect(),
         ));
     }
-    let answers = match Answers::read(template, raw) {
+    let mut answers = match Answers::read(template, raw) {
         Ok(answers) => answers,
         Err(problems) => return Ok(Reply::FieldErrors(problems)),
     };
+    if let Err((field, problem)) = record_goals(store, checkin, template, &mut answers, now).await?
+    {
+        return Ok(Reply::FieldErrors([(field, problem)].into()));
+    }
     store
         .submit_checkin(checkin.id, &answers, template, now)
         .await?;
@@ -254,7 +318,7 @@ async fn submit<S: CheckIns>(
 }
 
 /// `/checkin`: today's check-in in the person's zone, opened if there is none.
-pub async fn start_today<S: CheckIns>(
+pub async fn start_today<S: CheckIns + Goals>(
     store: &S,
     person: &Person,
     now: DateTime<Utc>,
@@ -279,7 +343,7 @@ pub async fn start_today<S: CheckIns>(
         }
     };
     let template = template_named(store, &checkin.template).await?;
-    Ok(open_form(&checkin, &template, zone, now))
+    open_form(store, &checkin, &template, zone, now).await
 }
 
 #[cfg(test)]

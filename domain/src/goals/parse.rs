@@ -114,7 +114,7 @@ fn split_arrow(text: &str) -> Option<(&str, &str, Direction)> {
 }
 
 /// The number a text starts with, and the unit after it (`20 teams`, `45%`, `150ms`).
-fn leading_number(text: &str) -> Result<(f64, &str), Invalid> {
+pub(super) fn leading_number(text: &str) -> Result<(f64, &str), Invalid> {
     let text = text.trim();
     let end = text
         .char_indices()

@@ -14,7 +14,7 @@ use super::messages::{self, ADD, CREATE, Group, PROGRESS, RESULT_FIELDS, UPDATE}
 use super::model::{GoalId, GoalOwner, GoalPeriod, GoalStatus, GoalTitle, Measure, description};
 use super::parse::{self, AddFor, GoalsCommand, HELP};
 use crate::chat::{Interaction, Message, Reply};
-use crate::people::{Person, Role, TeamName};
+use crate::people::{Person, PersonId, Role, TeamName};
 use crate::ports::{
     AddGoal, Directory, Goal, GoalFilter, GoalUpdate, Goals, NewGoal, Outgoing, PeopleFilter,
     StoreError,
@@ -52,18 +52,29 @@ pub async fn own<S: Goals>(
 ) -> Result<Message, StoreError> {
     let zone = person.timezone.tz();
     let period = GoalPeriod::current(now, zone);
-    let goals = store
-        .goals(&GoalFilter {
-            owners: vec![GoalOwner::Person(person.id)],
-            period: Some(period),
-            ..GoalFilter::default()
-        })
-        .await?;
+    let goals = of_person(store, person.id, period, false).await?;
     let parents = parent_labels(store, &goals).await?;
     let today = now.with_timezone(&zone).date_naive();
     Ok(messages::own_goals(
         intro, period, &goals, &parents, today, now,
     ))
+}
+
+/// `person`'s own goals for `period`, dropped ones too unless `skip_dropped`.
+pub async fn of_person<S: Goals>(
+    store: &S,
+    person: PersonId,
+    period: GoalPeriod,
+    skip_dropped: bool,
+) -> Result<Vec<Goal>, StoreError> {
+    store
+        .goals(&GoalFilter {
+            owners: vec![GoalOwner::Person(person)],
+            period: Some(period),
+            skip_dropped,
+            ..GoalFilter::default()
+        })
+        .await
 }
 
 /// The goal review's DM for `delivery`: the recipient's goals this quarter, each with its

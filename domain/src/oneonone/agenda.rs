@@ -15,11 +15,11 @@ use crate::checkin::messages::summary_fields;
 use crate::checkin::{QuestionKind, Template};
 use crate::command::person_by_id;
 use crate::goals::messages::{bar, label};
-use crate::goals::{GoalOwner, GoalStatus};
+use crate::goals::GoalStatus;
 use crate::people::{Person, PersonId};
 use crate::ports::{
     ActionItem, ActionItemFilter, CheckIn, CheckInStatus, CheckIns, Directory, Feedback,
-    FeedbackFilter, FeedbackRecord, FeedbackVisibility, Goal, GoalFilter, Goals, Kudos,
+    FeedbackFilter, FeedbackRecord, FeedbackVisibility, Goal, Goals, Kudos,
     KudosFilter, KudosRecord, OneOnOnes, Series, Session, StoreError, TalkingPoint,
 };
 
@@ -94,14 +94,7 @@ impl Record {
             checkins.push((checkin, template));
         }
         let period = crate::goals::GoalPeriod::current(starts_at, report.timezone.tz());
-        let goals = store
-            .goals(&GoalFilter {
-                owners: vec![GoalOwner::Person(report.id)],
-                period: Some(period),
-                skip_dropped: true,
-                ..GoalFilter::default()
-            })
-            .await?;
+        let goals = crate::goals::workflow::of_person(store, report.id, period, true).await?;
         let mut kudos = Vec::new();
         let filter = KudosFilter {
             from: since,

@@ -151,6 +151,7 @@ fn kind(kind: &QuestionKind, optional: bool) -> String {
         QuestionKind::Scale { .. } => "scale",
         QuestionKind::Choice { .. } => "choice",
         QuestionKind::Blocker => "blocker",
+        QuestionKind::Goals => "goals",
     };
     if optional {
         format!("{name} (optional)")

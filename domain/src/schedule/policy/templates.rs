@@ -192,6 +192,7 @@ impl QuestionDoc {
         let read = match kind.as_str() {
             "text" => Some(QuestionKind::Text),
             "blocker" => Some(QuestionKind::Blocker),
+            "goals" => Some(QuestionKind::Goals),
             "scale" => list(
                 "labels",
                 self.labels.as_deref(),
@@ -208,7 +209,7 @@ impl QuestionDoc {
             .map(|options| QuestionKind::Choice { options }),
             other => {
                 problems.push(format!(
-                    "kind: unknown question kind `{other}`; use text, scale, choice or blocker"
+                    "kind: unknown question kind `{other}`; use text, scale, choice, blocker or goals"
                 ));
                 return None;
             }

@@ -203,9 +203,23 @@ fn the_example_policy_has_the_weekly_template_its_check_in_names() {
     assert_eq!(policy.schedules[0].template, "weekly");
     let weekly = &policy.templates[0];
     let ids: Vec<&str> = weekly.questions.iter().map(|q| q.id.as_str()).collect();
-    assert_eq!(ids, ["mood", "wins", "focus", "blockers"]);
+    assert_eq!(ids, ["mood", "wins", "focus", "blockers", "goals"]);
     assert!(weekly.blocker().is_some_and(|q| q.optional));
+    assert!(weekly.goals().is_some());
     assert!(policy.plan_templates(&[]).is_ok());
+}
+
+#[test]
+fn a_template_asks_about_goals_at_most_once() {
+    let goals = |id: &str| {
+        format!("[[checkin_template.questions]]\nid = \"{id}\"\nprompt = \"Goals?\"\nkind = \"goals\"\n")
+    };
+    let policy = Policy::parse(&format!("[[checkin_template]]\nname = \"t\"\n{}", goals("goals")));
+    assert!(policy.unwrap().templates[0].goals().is_some());
+    assert_eq!(
+        template_problems(&format!("{}{}", goals("goals"), goals("more"))),
+        ["checkin_template `t`: template `t` has 2 goal progress questions; one lists every goal"]
+    );
 }
 
 #[test]
@@ -269,7 +283,7 @@ fn every_template_problem_is_named_by_template_and_key() {
             "checkin_template `bad`: question `Mood!`: labels: a scale needs 5 labels, worst first, for 1 to 5; 2 given",
             "checkin_template `bad`: question 2: id: missing; give a short key such as \"done\"",
             "checkin_template `bad`: question 2: prompt: missing; say what the question asks, in at most 45 characters",
-            "checkin_template `bad`: question 2: kind: unknown question kind `slider`; use text, scale, choice or blocker",
+            "checkin_template `bad`: question 2: kind: unknown question kind `slider`; use text, scale, choice, blocker or goals",
         ]
     );
 }
