@@ -7,9 +7,10 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use rhythm_domain::oneonone::pairs::{PairChanges, plan_pairs};
 use rhythm_domain::ports::{
-    AuditEntry, Commit, ScheduleChange, SchedulePlan, ScheduleSnapshot, Schedules, StoreError,
-    StoredSchedule,
+    AuditEntry, Commit, Directory, OneOnOnes, ScheduleChange, SchedulePlan, ScheduleSnapshot,
+    Schedules, StoreError, StoredSchedule,
 };
 use rhythm_domain::schedule::{Policy, Schedule, ScheduleDoc, TemplateChanges};
 use serde::Serialize;
@@ -52,6 +53,8 @@ pub struct ApplyReport {
     pub kudos: bool,
     /// Whether the file's `[coaching]` table was written.
     pub coaching: bool,
+    /// The file's `[[one_on_one]]` pairs set up or changed, and those that already matched.
+    pub one_on_ones: PairChanges,
 }
 
 /// A changed schedule in a report.
@@ -84,21 +87,31 @@ fn audit(change: Change<'_>, action: &str, details: serde_json::Value) -> Option
 
 /// Makes the stored schedules match `policy`: creates what is new, updates what changed,
 /// resumes what was paused, pauses what is no longer in the file (never deletes), and writes
-/// the file's holiday calendars and check-in templates (never deleting a template either).
-/// Refused if a check-in schedule names a template that does not exist.
-pub async fn apply_policy<S: Schedules>(
+/// the file's holiday calendars, check-in templates (never deleting a template either) and
+/// 1:1 pairs (never cancelling a pair left out). Refused, with nothing written, if a
+/// check-in schedule names a template that does not exist or a pair names someone Rhythm
+/// does not know or who is not the report's manager.
+pub async fn apply_policy<S: Schedules + Directory + OneOnOnes>(
     store: &S,
     policy: &Policy,
     change: Change<'_>,
     commit: Commit,
 ) -> Result<ApplyReport, AdminError> {
+    let (series, pairs) = plan_pairs(store, &policy.one_on_ones, change.actor, change.now)
+        .await?
+        .map_err(AdminError::Refused)?;
     let mut report = ApplyReport {
         dry_run: commit == Commit::DryRun,
+        one_on_ones: pairs,
         ..ApplyReport::default()
     };
     let outcome = store
         .change_schedules(
-            |snapshot| plan_apply(policy, snapshot, change, &mut report),
+            |snapshot| {
+                let mut plan = plan_apply(policy, snapshot, change, &mut report)?;
+                plan.one_on_ones.clone_from(&series);
+                Ok(plan)
+            },
             commit,
         )
         .await?;

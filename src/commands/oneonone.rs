@@ -66,7 +66,9 @@ async fn list(store: &Store, json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     if series.is_empty() {
-        println!("No 1:1s are set up. Managers set them up with /oneonone schedule in chat.");
+        println!(
+            "No 1:1s are set up. Managers set them up with /oneonone schedule in chat; HR with [[one_on_one]] pairs in the policy file."
+        );
         return Ok(());
     }
     let mut table = plain_table(["MANAGER", "REPORT", "CADENCE", "NEXT (UTC)"]);

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use anyhow::Context as _;
 use chrono::Utc;
 use chrono_tz::Tz;
+use rhythm_domain::oneonone::pairs::PairChanges;
 use rhythm_domain::ports::{
     Commit, Directory as _, PeopleFilter, ScheduleSnapshot, Schedules as _, StoredSchedule,
 };
@@ -167,6 +168,9 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
     if report.coaching {
         println!("{would}write           the coaching policy ([coaching])");
     }
+    for pair in &report.one_on_ones.set {
+        println!("{would}set 1:1s        {pair}");
+    }
     let counts = format!(
         "{} created, {} updated, {} resumed, {} paused, {} unchanged",
         report.created.len(),
@@ -174,7 +178,8 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
         report.resumed.len(),
         report.paused.len(),
         report.unchanged
-    ) + &templates::counts(&report.templates);
+    ) + &templates::counts(&report.templates)
+        + &pair_counts(&report.one_on_ones);
     if report.dry_run {
         println!(
             "Dry run of {}: {counts}. Nothing was changed.",
@@ -183,6 +188,18 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
     } else {
         println!("Applied {}: {counts}.", file.display());
     }
+}
+
+/// `; 1:1 pairs: 1 set, 2 unchanged`, if the file has pairs.
+fn pair_counts(pairs: &PairChanges) -> String {
+    if pairs.set.is_empty() && pairs.unchanged == 0 {
+        return String::new();
+    }
+    format!(
+        "; 1:1 pairs: {} set, {} unchanged",
+        pairs.set.len(),
+        pairs.unchanged
+    )
 }
 
 async fn add(store: &Store, args: &AddArgs) -> Result<(), CliError> {

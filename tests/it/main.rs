@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod goals;
 mod import;
+mod oneonone;
 mod schedule;
 mod slack;
 mod slack_sync;

@@ -265,7 +265,10 @@ pub(crate) async fn check_in_records_goal_progress(transport: Transport) {
     .await;
     let onboarding = [
         ("title", "Ship the new onboarding"),
-        ("key_results", "Teams onboarded: 0 -> 20 teams\nDocs pages: 0 -> 10"),
+        (
+            "key_results",
+            "Teams onboarded: 0 -> 20 teams\nDocs pages: 0 -> 10",
+        ),
     ];
     add(&mut chat, lead, "add", &onboarding).await;
     add(&mut chat, lead, "add", &[("title", "Write the handbook")]).await;
@@ -288,7 +291,10 @@ pub(crate) async fn check_in_records_goal_progress(transport: Transport) {
             "Line 1: Teams onboarded: `lots` is not a number.",
         ),
         ("#7 | done: yes", "Line 1: #7 is not one of your goals"),
-        ("#2 | done: maybe", "Line 1: write `done: yes` or `done: no`"),
+        (
+            "#2 | done: maybe",
+            "Line 1: write `done: yes` or `done: no`",
+        ),
         ("Handbook: done", "Line 1: start it with the goal's number"),
     ];
     for (goals, expected) in refusals {
@@ -299,7 +305,11 @@ pub(crate) async fn check_in_records_goal_progress(transport: Transport) {
             .refused();
         assert!(refused.contains(expected), "{goals}: {refused}");
     }
-    assert_eq!(chat.count(UPDATES).await, created, "no bad line stored anything");
+    assert_eq!(
+        chat.count(UPDATES).await,
+        created,
+        "no bad line stored anything"
+    );
     assert_eq!(
         chat.checkin_of(lead).await.status,
         rhythm_domain::ports::CheckInStatus::Open
@@ -312,7 +322,11 @@ pub(crate) async fn check_in_records_goal_progress(transport: Transport) {
         .submit(lead, &[("done", "Reviews"), ("goals", edited)])
         .await;
     assert!(saved.is_saved(), "{saved:?}");
-    assert_eq!(chat.count(UPDATES).await, created + 2, "one update per goal changed");
+    assert_eq!(
+        chat.count(UPDATES).await,
+        created + 2,
+        "one update per goal changed"
+    );
     assert_eq!(
         chat.count(
             "SELECT COUNT(*) FROM goal_updates WHERE comment = \

@@ -54,7 +54,9 @@ impl Answers {
                         _ => MAX_ANSWER_CHARS,
                     };
                     if chars > most {
-                        Err(format!("Keep it under {most} characters (this is {chars})."))
+                        Err(format!(
+                            "Keep it under {most} characters (this is {chars})."
+                        ))
                     } else {
                         Ok(text.to_owned())
                     }

@@ -115,9 +115,9 @@ pub fn form(id: i64, template: &Template, existing: Option<&Answers>, goals: &st
                     multiline: true,
                     max_chars: crate::goals::progress::MAX_CHARS,
                     initial: (!goals.is_empty()).then(|| goals.to_owned()),
-                    placeholder: goals.is_empty().then(|| {
-                        "You have no goals this quarter: /goals add sets one".to_owned()
-                    }),
+                    placeholder: goals
+                        .is_empty()
+                        .then(|| "You have no goals this quarter: /goals add sets one".to_owned()),
                 },
             };
             Field {

@@ -195,7 +195,9 @@ impl Template {
 
     /// The goal progress question, if the template has one.
     pub fn goals(&self) -> Option<&Question> {
-        self.questions.iter().find(|q| q.kind == QuestionKind::Goals)
+        self.questions
+            .iter()
+            .find(|q| q.kind == QuestionKind::Goals)
     }
 
     /// The first scale question (mood), if any.

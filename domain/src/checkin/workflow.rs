@@ -7,8 +7,8 @@ use chrono_tz::Tz;
 use super::messages::{self, SKIP, SNOOZE, START, SUBMIT};
 use super::{Answers, Template};
 use crate::chat::{Block, Interaction, Message, Reply, Update};
-use crate::people::Person;
 use crate::goals::{GoalPeriod, progress};
+use crate::people::Person;
 use crate::ports::{
     CheckIn, CheckInId, CheckInStatus, CheckIns, Directory, Goal, GoalUpdate, Goals, NewCheckIn,
     Outgoing, PeopleFilter, StoreError,

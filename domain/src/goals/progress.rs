@@ -58,7 +58,9 @@ pub fn line(goal: &Goal) -> String {
                 number(result.target)
             )
         })),
-        Measure::Check { done } => parts.push(format!("done: {}", if *done { "yes" } else { "no" })),
+        Measure::Check { done } => {
+            parts.push(format!("done: {}", if *done { "yes" } else { "no" }));
+        }
     }
     parts.join(" | ")
 }
@@ -66,7 +68,10 @@ pub fn line(goal: &Goal) -> String {
 /// The lines for `goals` (those not dropped), as many as fit in [`MAX_CHARS`].
 pub fn lines(goals: &[Goal]) -> String {
     let mut text = String::new();
-    for goal in goals.iter().filter(|goal| goal.status != GoalStatus::Dropped) {
+    for goal in goals
+        .iter()
+        .filter(|goal| goal.status != GoalStatus::Dropped)
+    {
         let line = line(goal);
         if text.chars().count() + line.chars().count() + 1 > MAX_CHARS {
             break;
@@ -93,7 +98,11 @@ pub fn read(goals: &[Goal], text: &str) -> Result<Vec<Change>, String> {
         let at = format!("Line {}", n + 1);
         let id = line
             .strip_prefix('#')
-            .map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next().unwrap_or(""))
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .unwrap_or("")
+            })
             .and_then(|digits| digits.parse::<i64>().ok());
         let Some(id) = id else {
             problems.push(format!(
@@ -102,11 +111,15 @@ pub fn read(goals: &[Goal], text: &str) -> Result<Vec<Change>, String> {
             continue;
         };
         let Some(goal) = goals.iter().find(|goal| goal.id.0 == id) else {
-            problems.push(format!("{at}: #{id} is not one of your goals this quarter."));
+            problems.push(format!(
+                "{at}: #{id} is not one of your goals this quarter."
+            ));
             continue;
         };
         if !seen.insert(id) {
-            problems.push(format!("{at}: #{id} is given twice; give each goal one line."));
+            problems.push(format!(
+                "{at}: #{id} is given twice; give each goal one line."
+            ));
             continue;
         }
         match read_line(goal, line) {
@@ -222,7 +235,10 @@ mod tests {
                 12,
                 "Ship the new onboarding",
                 Measure::KeyResults {
-                    results: vec![result("Teams onboarded", 20.0, "teams"), result("Docs", 10.0, "")],
+                    results: vec![
+                        result("Teams onboarded", 20.0, "teams"),
+                        result("Docs", 10.0, ""),
+                    ],
                 },
             ),
             goal(15, "Write the handbook", Measure::Check { done: false }),
@@ -258,7 +274,11 @@ mod tests {
         let Measure::KeyResults { results } = &changes[0].measure else {
             panic!("{changes:?}")
         };
-        assert_eq!((results[0].current, results[1].current), (12.0, 0.0), "docs kept");
+        assert_eq!(
+            (results[0].current, results[1].current),
+            (12.0, 0.0),
+            "docs kept"
+        );
         assert_eq!(changes[1].measure, Measure::Check { done: true });
         assert_eq!(changes[1].status, GoalStatus::Done);
     }

@@ -14,13 +14,13 @@ use crate::chat::{Block, Message, escape_markup, truncate};
 use crate::checkin::messages::summary_fields;
 use crate::checkin::{QuestionKind, Template};
 use crate::command::person_by_id;
-use crate::goals::messages::{bar, label};
 use crate::goals::GoalStatus;
+use crate::goals::messages::{bar, label};
 use crate::people::{Person, PersonId};
 use crate::ports::{
     ActionItem, ActionItemFilter, CheckIn, CheckInStatus, CheckIns, Directory, Feedback,
-    FeedbackFilter, FeedbackRecord, FeedbackVisibility, Goal, Goals, Kudos,
-    KudosFilter, KudosRecord, OneOnOnes, Series, Session, StoreError, TalkingPoint,
+    FeedbackFilter, FeedbackRecord, FeedbackVisibility, Goal, Goals, Kudos, KudosFilter,
+    KudosRecord, OneOnOnes, Series, Session, StoreError, TalkingPoint,
 };
 
 use super::messages::{DONE, action_line, when};

@@ -4,7 +4,8 @@
 //! after it, the manager a prompt to record notes and action items ([`notes`]), which carry
 //! over until done and remind their owner on the day they are due ([`notices`]). Talking
 //! points wait for the next session, private to their author or shared. [`overdue`] finds
-//! the pairs who have not met for longer than the [`CoachingPolicy`] allows.
+//! the pairs who have not met for longer than the [`CoachingPolicy`] allows. [`pairs`] reads
+//! a policy file's `[[one_on_one]]` pairs.
 
 pub mod agenda;
 mod cadence;
@@ -12,6 +13,7 @@ pub mod messages;
 pub mod notes;
 pub mod notices;
 pub mod overdue;
+pub mod pairs;
 pub mod parse;
 mod policy;
 pub mod workflow;

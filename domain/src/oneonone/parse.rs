@@ -109,13 +109,43 @@ fn schedule(words: &[&str]) -> Result<OneOnOneCommand, String> {
         );
     };
     let with = person(who)?;
-    let (rest, minutes) = match rest {
-        [head @ .., "for", length] => (head, session_minutes(length)?),
-        _ => (rest, DEFAULT_MINUTES),
-    };
-    let (every_weeks, weekday, at) = super::parse_cadence(rest)?;
+    let When {
+        every_weeks,
+        weekday,
+        at,
+        minutes,
+    } = when(rest)?;
     Ok(OneOnOneCommand::Schedule {
         with,
+        every_weeks,
+        weekday,
+        at,
+        minutes,
+    })
+}
+
+/// When a pair's 1:1s happen, as `/oneonone schedule @ben …` and a policy file's `when`
+/// write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When {
+    /// Weeks between sessions.
+    pub every_weeks: u32,
+    /// The weekday.
+    pub weekday: Weekday,
+    /// The local time.
+    pub at: NaiveTime,
+    /// Minutes a session lasts.
+    pub minutes: u32,
+}
+
+/// Reads `every 2 weeks Thursday 15:00 [for 45m]`, a word at a time.
+pub fn when(words: &[&str]) -> Result<When, String> {
+    let (rest, minutes) = match words {
+        [head @ .., "for", length] => (head, session_minutes(length)?),
+        _ => (words, DEFAULT_MINUTES),
+    };
+    let (every_weeks, weekday, at) = super::parse_cadence(rest)?;
+    Ok(When {
         every_weeks,
         weekday,
         at,

@@ -100,6 +100,8 @@ pub struct SchedulePlan {
     pub kudos: Option<KudosPolicy>,
     /// The coaching policy to write (it replaces the stored one whole).
     pub coaching: Option<crate::oneonone::CoachingPolicy>,
+    /// 1:1 series to set up or change (see [`crate::oneonone::pairs`]).
+    pub one_on_ones: Vec<super::NewSeries>,
     /// The audit-log entry written with them.
     pub audit: Option<AuditEntry>,
 }
@@ -112,6 +114,7 @@ impl SchedulePlan {
             && self.templates.is_empty()
             && self.kudos.is_none()
             && self.coaching.is_none()
+            && self.one_on_ones.is_empty()
     }
 }
 

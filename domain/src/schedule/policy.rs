@@ -20,6 +20,7 @@ use crate::checkin::Template;
 use crate::duration::HumanDuration;
 use crate::kudos::KudosPolicy;
 use crate::kudos::policy::KudosDoc;
+use crate::oneonone::pairs::{PairDoc, PolicyPair, read_pairs};
 use crate::oneonone::{CoachingDoc, CoachingPolicy};
 use crate::people::Invalid;
 
@@ -40,6 +41,8 @@ pub struct Policy {
     pub kudos: Option<KudosPolicy>,
     /// Its `[coaching]` table: 1:1 and feedback-request times, if the file has one.
     pub coaching: Option<CoachingPolicy>,
+    /// Its `[[one_on_one]]` pairs, in file order.
+    pub one_on_ones: Vec<PolicyPair>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +56,8 @@ struct RawPolicy {
     checkin_template: Vec<templates::TemplateDoc>,
     kudos: Option<KudosDoc>,
     coaching: Option<CoachingDoc>,
+    #[serde(default)]
+    one_on_one: Vec<PairDoc>,
 }
 
 #[derive(Deserialize)]
@@ -266,6 +271,7 @@ impl Policy {
                 .map_err(|problems| found.extend(problems.iter().map(ToString::to_string)))
                 .ok()
         });
+        let one_on_ones = read_pairs(&raw.one_on_one, &mut found);
         if found.is_empty() {
             Ok(Self {
                 calendars,
@@ -273,6 +279,7 @@ impl Policy {
                 templates,
                 kudos,
                 coaching,
+                one_on_ones,
             })
         } else {
             Err(found)

@@ -8,6 +8,7 @@ mod dispatcher;
 mod dst_oracle;
 mod followups;
 mod maintenance;
+mod pairs;
 mod planner;
 mod replicas;
 mod support;

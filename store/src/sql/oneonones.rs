@@ -146,37 +146,46 @@ pub(crate) async fn write_policy(
     Ok(())
 }
 
+/// Sets up a pair's series, or replaces its cadence and reactivates it: for
+/// `schedule_oneonone`, and for the transaction that applies a policy file. Returns its id.
+pub(crate) async fn write_series(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    new: &NewSeries,
+) -> Result<i64, StoreError> {
+    let cadence = &new.cadence;
+    let every_weeks = i32::try_from(cadence.every_weeks).map_err(|_| {
+        StoreError::Unexpected(anyhow::anyhow!("1:1s every {} weeks", cadence.every_weeks))
+    })?;
+    let minutes = i32::try_from(new.minutes)
+        .map_err(|_| StoreError::Unexpected(anyhow::anyhow!("a 1:1 of {} minutes", new.minutes)))?;
+    sqlx::query_scalar(
+        "INSERT INTO oneonones (manager_id, report_id, every_weeks, anchor, at_time, \
+         timezone, minutes, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) \
+         ON CONFLICT (manager_id, report_id) DO UPDATE SET \
+         every_weeks = excluded.every_weeks, anchor = excluded.anchor, \
+         at_time = excluded.at_time, timezone = excluded.timezone, \
+         minutes = excluded.minutes, active = TRUE, created_at = excluded.created_at \
+         RETURNING id",
+    )
+    .bind(new.manager.0)
+    .bind(new.report.0)
+    .bind(every_weeks)
+    .bind(cadence.anchor.format(DATE).to_string())
+    .bind(cadence.at.format(TIME).to_string())
+    .bind(cadence.zone.as_str())
+    .bind(minutes)
+    .bind(new.at.timestamp_millis())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(classify("setting up 1:1s"))
+}
+
 impl OneOnOnes for SqlStore {
     async fn schedule_oneonone(&self, new: &NewSeries) -> Result<SeriesId, StoreError> {
         let at = new.at.timestamp_millis();
         let cadence = &new.cadence;
-        let every_weeks = i32::try_from(cadence.every_weeks).map_err(|_| {
-            StoreError::Unexpected(anyhow::anyhow!("1:1s every {} weeks", cadence.every_weeks))
-        })?;
-        let minutes = i32::try_from(new.minutes).map_err(|_| {
-            StoreError::Unexpected(anyhow::anyhow!("a 1:1 of {} minutes", new.minutes))
-        })?;
         let mut tx = self.write("starting to set up 1:1s").await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO oneonones (manager_id, report_id, every_weeks, anchor, at_time, \
-             timezone, minutes, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) \
-             ON CONFLICT (manager_id, report_id) DO UPDATE SET \
-             every_weeks = excluded.every_weeks, anchor = excluded.anchor, \
-             at_time = excluded.at_time, timezone = excluded.timezone, \
-             minutes = excluded.minutes, active = TRUE, created_at = excluded.created_at \
-             RETURNING id",
-        )
-        .bind(new.manager.0)
-        .bind(new.report.0)
-        .bind(every_weeks)
-        .bind(cadence.anchor.format(DATE).to_string())
-        .bind(cadence.at.format(TIME).to_string())
-        .bind(cadence.zone.as_str())
-        .bind(minutes)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(classify("setting up 1:1s"))?;
+        let id = write_series(&mut tx, new).await?;
         let entry = AuditEntry {
             actor: new.actor.clone(),
             action: "oneonone.schedule".to_owned(),

@@ -157,6 +157,9 @@ pub(crate) async fn apply(
     if let Some(coaching) = &plan.coaching {
         super::oneonones::write_policy(conn, coaching, now).await?;
     }
+    for series in &plan.one_on_ones {
+        super::oneonones::write_series(conn, series).await?;
+    }
     for change in &plan.changes {
         let written = match change {
             ScheduleChange::Create { schedule, next_fire_at } => sqlx::query(

@@ -27,6 +27,7 @@ fn create_all(policy: &Policy) -> SchedulePlan {
         templates: policy.templates.clone(),
         kudos: policy.kudos.clone(),
         coaching: policy.coaching,
+        one_on_ones: Vec::new(),
         audit: Some(AuditEntry {
             actor: "test".into(),
             action: "schedule.apply".into(),

@@ -212,9 +212,14 @@ fn the_example_policy_has_the_weekly_template_its_check_in_names() {
 #[test]
 fn a_template_asks_about_goals_at_most_once() {
     let goals = |id: &str| {
-        format!("[[checkin_template.questions]]\nid = \"{id}\"\nprompt = \"Goals?\"\nkind = \"goals\"\n")
+        format!(
+            "[[checkin_template.questions]]\nid = \"{id}\"\nprompt = \"Goals?\"\nkind = \"goals\"\n"
+        )
     };
-    let policy = Policy::parse(&format!("[[checkin_template]]\nname = \"t\"\n{}", goals("goals")));
+    let policy = Policy::parse(&format!(
+        "[[checkin_template]]\nname = \"t\"\n{}",
+        goals("goals")
+    ));
     assert!(policy.unwrap().templates[0].goals().is_some());
     assert_eq!(
         template_problems(&format!("{}{}", goals("goals"), goals("more"))),
