@@ -34,7 +34,7 @@ fn ask(subject: PersonId, requester: PersonId, giver: PersonId, asked: i64) -> N
 
 /// `giver`'s feedback about `subject` at `at(when)`, answering `request`, told to the
 /// subject.
-fn give(
+pub(crate) fn give(
     subject: PersonId,
     giver: PersonId,
     request: Option<FeedbackRequestId>,
@@ -51,7 +51,7 @@ fn give(
     }
 }
 
-fn given(outcome: GiveFeedback) -> FeedbackId {
+pub(crate) fn given(outcome: GiveFeedback) -> FeedbackId {
     match outcome {
         GiveFeedback::Given(id) => id,
         other => panic!("expected feedback given, got {other:?}"),

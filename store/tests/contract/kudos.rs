@@ -29,7 +29,7 @@ async fn people(db: &TestDb) -> [PersonId; 4] {
 }
 
 /// A public `/kudos` from `giver` to `recipients` at `when`, announced in a channel.
-fn kudos(giver: PersonId, recipients: &[PersonId], when: DateTime<Utc>) -> NewKudos {
+pub(crate) fn kudos(giver: PersonId, recipients: &[PersonId], when: DateTime<Utc>) -> NewKudos {
     NewKudos {
         giver,
         recipients: recipients.to_vec(),
@@ -49,7 +49,7 @@ fn kudos(giver: PersonId, recipients: &[PersonId], when: DateTime<Utc>) -> NewKu
 }
 
 /// `limit` recipients a day from `at(0)`, uncapped.
-fn allowance(limit: u32) -> Allowance {
+pub(crate) fn allowance(limit: u32) -> Allowance {
     Allowance {
         since: at(0),
         limit,
@@ -57,7 +57,7 @@ fn allowance(limit: u32) -> Allowance {
     }
 }
 
-fn given(outcome: GiveOutcome) -> KudosId {
+pub(crate) fn given(outcome: GiveOutcome) -> KudosId {
     match outcome {
         GiveOutcome::Given(id) => id,
         other => panic!("expected a kudos given, got {other:?}"),

@@ -1,6 +1,7 @@
 //! The storage contract: the same cases against SQLite and, with
 //! `RHYTHM_TEST_DATABASE_URL=postgres://…`, against Postgres.
 
+mod agenda;
 mod checkins;
 mod digests;
 mod directory;
