@@ -232,6 +232,19 @@ pub async fn person_by_id<S: Directory>(
     Ok(store.people(&filter).await?.into_iter().next())
 }
 
+/// The active person with `email`, if there is one.
+pub async fn active_by_email<S: Directory>(
+    store: &S,
+    email: &crate::people::Email,
+) -> Result<Option<Person>, StoreError> {
+    let filter = crate::ports::PeopleFilter {
+        email: Some(email.clone()),
+        active_only: true,
+        ..crate::ports::PeopleFilter::default()
+    };
+    Ok(store.people(&filter).await?.into_iter().next())
+}
+
 /// Someone's name by id, or `Someone` if they are gone.
 pub async fn name_of<S: Directory>(
     store: &S,

@@ -109,12 +109,7 @@ async fn ask<S: Directory + Links, N: Notify>(
         account.platform,
         account.user.as_str(),
     ));
-    let filter = PeopleFilter {
-        email: Some(email.clone()),
-        active_only: true,
-        ..PeopleFilter::default()
-    };
-    let Some(person) = store.people(&filter).await?.into_iter().next() else {
+    let Some(person) = crate::command::active_by_email(store, email).await? else {
         tracing::info!(account = %account, "a link asked for an email that is not in Rhythm");
         return Ok(answer);
     };

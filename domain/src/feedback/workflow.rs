@@ -11,8 +11,7 @@ use crate::command::{mentioned, person_by_id};
 use crate::people::{Person, PersonId, Platform};
 use crate::ports::{
     Destination, Directory, Feedback, FeedbackFilter, FeedbackRequestId, FeedbackVisibility,
-    GiveFeedback, NewFeedback, NewFeedbackRequest, NewNotice, Notice, OneOnOnes, PeopleFilter,
-    StoreError,
+    GiveFeedback, NewFeedback, NewFeedbackRequest, NewNotice, Notice, OneOnOnes, StoreError,
 };
 
 /// How far back `/feedback` looks.
@@ -293,12 +292,7 @@ async fn told<S: Directory>(
         told.push(subject.clone());
     }
     if let Some(manager) = &subject.manager {
-        let filter = PeopleFilter {
-            email: Some(manager.clone()),
-            active_only: true,
-            ..PeopleFilter::default()
-        };
-        told.extend(store.people(&filter).await?);
+        told.extend(crate::command::active_by_email(store, manager).await?);
     }
     Ok(told
         .iter()

@@ -303,12 +303,7 @@ async fn notices<S: Directory>(
         if visibility == Visibility::Private
             && let Some(manager) = &recipient.manager
         {
-            let filter = PeopleFilter {
-                email: Some(manager.clone()),
-                active_only: true,
-                ..PeopleFilter::default()
-            };
-            told.extend(store.people(&filter).await?);
+            told.extend(crate::command::active_by_email(store, manager).await?);
         }
     }
     for person in told {

@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use super::parse::{When, when};
 use super::{Cadence, MAX_WEEKS};
+use crate::command::active_by_email;
 use crate::people::{Email, Person};
-use crate::ports::{Directory, NewSeries, OneOnOnes, PeopleFilter, StoreError};
+use crate::ports::{Directory, NewSeries, OneOnOnes, StoreError};
 
 /// A `[[one_on_one]]` table as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -186,7 +187,7 @@ async fn resolve<S: Directory>(
     store: &S,
     pair: &PolicyPair,
 ) -> Result<Result<(Person, Person), String>, StoreError> {
-    let Some(report) = active(store, &pair.report).await? else {
+    let Some(report) = active_by_email(store, &pair.report).await? else {
         return Ok(Err(format!(
             "no active person has the email {}; import them first (rhythm people import)",
             pair.report
@@ -208,19 +209,10 @@ async fn resolve<S: Directory>(
             report.name
         )));
     }
-    Ok(match active(store, &theirs).await? {
+    Ok(match active_by_email(store, &theirs).await? {
         Some(manager) => Ok((report, manager)),
         None => Err(format!(
             "their manager {theirs} is not an active person in Rhythm"
         )),
     })
-}
-
-async fn active<S: Directory>(store: &S, email: &Email) -> Result<Option<Person>, StoreError> {
-    let filter = PeopleFilter {
-        email: Some(email.clone()),
-        active_only: true,
-        ..PeopleFilter::default()
-    };
-    Ok(store.people(&filter).await?.into_iter().next())
 }

@@ -131,14 +131,7 @@ async fn pair_manager<S: Directory>(
         return Ok(Err("A 1:1 takes two: name one of your reports.".to_owned()));
     }
     let manager = match &report.manager {
-        Some(email) => {
-            let filter = crate::ports::PeopleFilter {
-                email: Some(email.clone()),
-                active_only: true,
-                ..crate::ports::PeopleFilter::default()
-            };
-            store.people(&filter).await?.into_iter().next()
-        }
+        Some(email) => crate::command::active_by_email(store, email).await?,
         None => None,
     };
     Ok(match manager {
