@@ -40,5 +40,6 @@ pub mod notices;
 pub mod oneonone;
 pub mod people;
 pub mod ports;
+pub mod reviews;
 pub mod schedule;
 pub mod sync;

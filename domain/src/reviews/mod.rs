@@ -1,0 +1,17 @@
+//! Review cycles: HR runs an appraisal cycle; each participant writes a self-review and
+//! nominates peers, the peers and the manager review them on the cycle's form, deadlines
+//! are chased, and the results are released.
+//!
+//! - [`model`]: phases and deadlines, the cycle's and each review's states, nominations.
+//! - [`form`]: the review form: sections of rating questions with behaviourally anchored
+//!   levels (BARS) or text, some for peers or managers only.
+//! - [`score`]: the cycle's formula: scores per question, section and overall.
+//! - [`anonymity`]: anonymous peer answers shown only in aggregate, only to groups of at
+//!   least k respondents, and never as two views whose difference would reveal someone.
+//! - [`access`]: who may do what with whose review, per role and relation.
+
+pub mod access;
+pub mod anonymity;
+pub mod form;
+pub mod model;
+pub mod score;
