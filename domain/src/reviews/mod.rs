@@ -2,6 +2,7 @@
 //! nominates peers, the peers and the manager review them on the cycle's form, deadlines
 //! are chased, and the results are released.
 //!
+//! - [`cycle`]: a cycle as HR writes it, a policy file's `[[review_cycle]]` table.
 //! - [`model`]: phases and deadlines, the cycle's and each review's states, nominations.
 //! - [`form`]: the review form: sections of rating questions with behaviourally anchored
 //!   levels (BARS) or text, some for peers or managers only.
@@ -12,6 +13,7 @@
 
 pub mod access;
 pub mod anonymity;
+pub mod cycle;
 pub mod form;
 pub mod model;
 pub mod score;
