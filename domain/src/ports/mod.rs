@@ -15,6 +15,7 @@ mod messenger;
 mod oneonones;
 mod outbox;
 mod platform;
+mod reviews;
 mod schedules;
 
 pub use checkins::{
@@ -43,6 +44,10 @@ pub use outbox::{
     PlannerStep,
 };
 pub use platform::{Leases, Reachability};
+pub use reviews::{
+    Approve, CreateCycle, Cycle, CycleId, Nomination, NominationStatus, Participant, Review,
+    ReviewFilter, ReviewId, Reviews, SaveReview,
+};
 pub use schedules::{
     ScheduleChange, ScheduleId, SchedulePlan, ScheduleSnapshot, Schedules, StoredSchedule,
 };

@@ -27,7 +27,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::anonymity::{DEFAULT_K, MIN_K};
 use super::form::{Answer, Asked, Form, MAX_TEXT_CHARS, Question, Section};
@@ -60,6 +60,59 @@ pub struct CycleSpec {
     pub formula: Formula,
     /// Reminders around each phase's deadline, to whoever still owes something.
     pub reminders: Vec<Offset>,
+}
+
+/// How a cycle's spec is stored: its name in a column of its own, the rest as this
+/// document.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    participants: String,
+    deadlines: Deadlines,
+    form: Form,
+    anonymous_peers: bool,
+    min_responses: usize,
+    nominations: Nominations,
+    formula: Formula,
+    reminders: Vec<String>,
+}
+
+impl CycleSpec {
+    /// Everything but the name, as the store keeps it.
+    pub fn to_stored(&self) -> serde_json::Value {
+        let stored = Stored {
+            participants: self.participants.to_string(),
+            deadlines: self.deadlines.clone(),
+            form: self.form.clone(),
+            anonymous_peers: self.anonymous_peers,
+            min_responses: self.min_responses,
+            nominations: self.nominations,
+            formula: self.formula,
+            reminders: self.reminders.iter().map(ToString::to_string).collect(),
+        };
+        serde_json::to_value(stored).unwrap_or_default()
+    }
+
+    /// Reads back what [`Self::to_stored`] wrote, named `name`.
+    pub fn from_stored(name: &str, value: serde_json::Value) -> Result<Self, Invalid> {
+        let stored: Stored = serde_json::from_value(value)
+            .map_err(|error| Invalid::new(format!("the stored cycle `{name}`: {error}")))?;
+        let reminders = stored
+            .reminders
+            .iter()
+            .map(|text| Offset::parse(text))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            name: name.to_owned(),
+            participants: Audience::parse(&stored.participants)?,
+            deadlines: stored.deadlines,
+            form: stored.form,
+            anonymous_peers: stored.anonymous_peers,
+            min_responses: stored.min_responses,
+            nominations: stored.nominations,
+            formula: stored.formula,
+            reminders,
+        })
+    }
 }
 
 /// A `[[review_cycle]]` table as written.

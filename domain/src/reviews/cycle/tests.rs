@@ -130,3 +130,12 @@ fn deadlines_out_of_order_and_a_form_on_two_scales_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_cycle_is_stored_and_read_back_whole() {
+    let (cycles, _) = read(&CYCLE.replace("team:Platform", "people:ana@x.com,ben@x.com"));
+    let cycle = &cycles[0];
+    let back = CycleSpec::from_stored(&cycle.name, cycle.to_stored()).unwrap();
+    assert_eq!(&back, cycle);
+    assert!(CycleSpec::from_stored("x", serde_json::json!({"form": 1})).is_err());
+}
