@@ -45,6 +45,27 @@ pub enum Reviewer {
     Manager,
 }
 
+impl Reviewer {
+    /// The stored name: `self`, `peer` or `manager`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SelfReview => "self",
+            Self::Peer => "peer",
+            Self::Manager => "manager",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "self" => Some(Self::SelfReview),
+            "peer" => Some(Self::Peer),
+            "manager" => Some(Self::Manager),
+            _ => None,
+        }
+    }
+}
+
 impl Asked {
     /// Whether `reviewer`'s review asks it.
     pub fn asks(self, reviewer: Reviewer) -> bool {

@@ -153,6 +153,25 @@ pub enum CycleState {
 }
 
 impl CycleState {
+    /// The stored name: `draft`, `active` or `closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "draft" => Some(Self::Draft),
+            "active" => Some(Self::Active),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+
     /// The state after HR starts the cycle, or why it cannot start.
     pub fn start(self) -> Result<Self, &'static str> {
         match self {
@@ -185,6 +204,25 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
+    /// The stored name: `pending`, `in_progress` or `submitted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Submitted => "submitted",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "in_progress" => Some(Self::InProgress),
+            "submitted" => Some(Self::Submitted),
+            _ => None,
+        }
+    }
+
     /// The state after a draft is saved, or why it cannot be.
     pub fn save_draft(self) -> Result<Self, &'static str> {
         match self {
