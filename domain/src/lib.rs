@@ -17,6 +17,9 @@
 //! - [`kudos`]: recognition: reasons, company values, allowances, leaderboards.
 //! - [`oneonone`]: recurring 1:1s with agendas built from the record, notes and action items.
 //! - [`feedback`]: feedback on request or unprompted, and who may read it.
+//! - [`record`]: a person's record over a span (check-ins, goals, kudos, feedback), as
+//!   1:1 agendas and self-review packets show it.
+//! - [`reviews`]: review cycles: forms, phases, anonymity, who may do what.
 //! - [`notices`]: what a one-off notice says when it is posted, whatever it is about.
 //! - [`link`]: linking a chat account to a person by a one-time code.
 //! - [`clock`]: time comes from a [`clock::Clock`], never from `Utc::now()` directly, so tests
@@ -40,6 +43,7 @@ pub mod notices;
 pub mod oneonone;
 pub mod people;
 pub mod ports;
+pub mod record;
 pub mod reviews;
 pub mod schedule;
 pub mod sync;

@@ -7,28 +7,19 @@
 //! the other's private talking points never, and feedback the giver kept for the manager
 //! only never to the report.
 
-use crate::command::name_of;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::chat::{Block, Message, escape_markup, truncate};
-use crate::checkin::messages::summary_fields;
-use crate::checkin::{QuestionKind, Template};
 use crate::command::person_by_id;
-use crate::goals::GoalStatus;
-use crate::goals::messages::{bar, label};
+use crate::goals::GoalPeriod;
 use crate::people::{Person, PersonId};
 use crate::ports::{
-    ActionItem, ActionItemFilter, CheckIn, CheckInStatus, CheckIns, Directory, Feedback,
-    FeedbackFilter, FeedbackRecord, FeedbackVisibility, Goal, Goals, Kudos, KudosFilter,
-    KudosRecord, OneOnOnes, Series, Session, StoreError, TalkingPoint,
+    ActionItem, ActionItemFilter, CheckIns, Directory, Feedback, Goals, Kudos, OneOnOnes, Series,
+    Session, StoreError, TalkingPoint,
 };
+use crate::record::{Span, checkin_lines, feedback_lines, goal_lines, kudos_lines, section};
 
-use super::messages::{DONE, action_line, when};
-
-/// At most this many check-ins are shown, the latest.
-const MAX_CHECKINS: usize = 6;
-/// At most this many kudos or feedback are shown, the latest.
-const MAX_ITEMS: usize = 8;
+use super::messages::{action_line, when};
 
 /// Everything a session's agenda may show, before it is cut to a viewer.
 #[derive(Debug, Clone)]
@@ -37,21 +28,11 @@ pub struct Record {
     pub series: Series,
     /// The manager.
     pub manager: Person,
-    /// The report.
-    pub report: Person,
     /// The session's start.
     pub starts_at: DateTime<Utc>,
-    /// The start of the span it covers: the last held session's start, or the cadence's
-    /// span before this session if none was held.
-    pub since: DateTime<Utc>,
-    /// The report's check-ins opened in the span, with their templates.
-    pub checkins: Vec<(CheckIn, Template)>,
-    /// The report's goals of the session's quarter, dropped ones left out.
-    pub goals: Vec<Goal>,
-    /// Kudos the report received in the span, with the giver's name.
-    pub kudos: Vec<(KudosRecord, String)>,
-    /// Feedback about the report given in the span, with the giver's name.
-    pub feedback: Vec<(FeedbackRecord, String)>,
+    /// The report's record since the last held session (or, before the first, the
+    /// cadence's span before this session), with their goals of the session's quarter.
+    pub span: Span,
     /// The series' open action items.
     pub actions: Vec<ActionItem>,
     /// Talking points waiting for a session.
@@ -85,38 +66,8 @@ impl Record {
             || starts_at - Duration::weeks(i64::from(series.cadence.every_weeks)),
             |session| session.starts_at,
         );
-        let mut checkins = Vec::new();
-        for checkin in store.checkins_of(report.id, since, starts_at).await? {
-            let template = store
-                .checkin_template(&checkin.template)
-                .await?
-                .unwrap_or_else(Template::default_template);
-            checkins.push((checkin, template));
-        }
-        let period = crate::goals::GoalPeriod::current(starts_at, report.timezone.tz());
-        let goals = crate::goals::workflow::of_person(store, report.id, period, true).await?;
-        let mut kudos = Vec::new();
-        let filter = KudosFilter {
-            from: since,
-            to: starts_at,
-            person: Some(report.id),
-        };
-        for record in store.kudos_list(&filter).await? {
-            if record.stands() && record.recipients.contains(&report.id) {
-                let giver = name_of(store, record.giver).await?;
-                kudos.push((record, giver));
-            }
-        }
-        let mut feedback = Vec::new();
-        let filter = FeedbackFilter {
-            subject: Some(report.id),
-            from: since,
-            to: starts_at,
-        };
-        for record in store.feedback(&filter).await? {
-            let giver = name_of(store, record.giver).await?;
-            feedback.push((record, giver));
-        }
+        let period = GoalPeriod::current(starts_at, report.timezone.tz());
+        let span = Span::load(store, report, since, starts_at, &[period]).await?;
         let actions = store
             .action_items(&ActionItemFilter {
                 series: Some(series.id),
@@ -128,23 +79,23 @@ impl Record {
         Ok(Some(Self {
             series,
             manager,
-            report,
             starts_at,
-            since,
-            checkins,
-            goals,
-            kudos,
-            feedback,
+            span,
             actions,
             points,
             last,
         }))
     }
 
+    /// The report.
+    pub fn report(&self) -> &Person {
+        &self.span.person
+    }
+
     /// The other of the pair, for `viewer`.
     pub fn other(&self, viewer: PersonId) -> &Person {
         if viewer == self.manager.id {
-            &self.report
+            self.report()
         } else {
             &self.manager
         }
@@ -154,7 +105,7 @@ impl Record {
         if id == self.manager.id {
             self.manager.name.as_str()
         } else {
-            self.report.name.as_str()
+            self.report().name.as_str()
         }
     }
 }
@@ -164,12 +115,12 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
     let other = record.other(viewer.id);
     let zone = viewer.timezone.tz();
     let title = format!("1:1 with {} · {}", other.name, when(record.starts_at, zone));
-    let report = escape_markup(record.report.name.as_str());
+    let report = escape_markup(record.report().name.as_str());
     let mut blocks = vec![
         Block::Header(truncate(&title, 150)),
         Block::Context(format!(
             "Since {}: what {report} did, and what you both wanted to talk about.",
-            record.since.with_timezone(&zone).format("%a %-d %b")
+            record.span.from.with_timezone(&zone).format("%a %-d %b")
         )),
     ];
     let points: Vec<String> = record
@@ -198,7 +149,7 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
         .map(|item| action_line(item, record.name_of(item.owner), today))
         .collect();
     section(&mut blocks, "✅ Open action items", &actions, "None open.");
-    let (answers, blockers) = checkins(record);
+    let (answers, blockers) = checkin_lines(&record.span);
     section(
         &mut blocks,
         &format!("📝 {report}'s check-ins"),
@@ -214,48 +165,17 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
     section(
         &mut blocks,
         &format!("🎯 {report}'s goals"),
-        &goals(record),
+        &goal_lines(&record.span.goals),
         "No goals this quarter.",
     );
-    let kudos: Vec<String> = record
-        .kudos
-        .iter()
-        .rev()
-        .take(MAX_ITEMS)
-        .map(|(kudos, giver)| {
-            format!(
-                "• from **{}**: {}",
-                escape_markup(giver),
-                escape_markup(&truncate(&kudos.reason, 200))
-            )
-        })
-        .collect();
+    let kudos = kudos_lines(&record.span);
     section(
         &mut blocks,
         "🙌 Kudos received",
         &kudos,
         "None in this span.",
     );
-    let feedback: Vec<String> = record
-        .feedback
-        .iter()
-        .filter(|(feedback, _)| {
-            viewer.id == record.manager.id || feedback.visibility == FeedbackVisibility::Shared
-        })
-        .rev()
-        .take(MAX_ITEMS)
-        .map(|(feedback, giver)| {
-            let only = match feedback.visibility {
-                FeedbackVisibility::ManagerOnly => " (for you only)",
-                FeedbackVisibility::Shared => "",
-            };
-            format!(
-                "• from **{}**{only}: {}",
-                escape_markup(giver),
-                escape_markup(&truncate(&feedback.text, 300))
-            )
-        })
-        .collect();
+    let feedback = feedback_lines(&record.span, viewer.id == record.manager.id);
     section(
         &mut blocks,
         "🗣️ Feedback received",
@@ -282,72 +202,6 @@ pub fn agenda(record: &Record, viewer: &Person) -> Message {
         summary: title,
         blocks,
     }
-}
-
-/// A titled section: its lines, or what to say when there are none.
-fn section(blocks: &mut Vec<Block>, title: &str, lines: &[String], none: &str) {
-    let body = if lines.is_empty() {
-        none.to_owned()
-    } else {
-        lines.join("\n")
-    };
-    blocks.push(Block::Text(truncate(
-        &format!("**{title}**\n{body}"),
-        2_900,
-    )));
-}
-
-/// The answered check-ins as lines (latest last), and the blockers named in them.
-fn checkins(record: &Record) -> (Vec<String>, Vec<String>) {
-    let zone = record.report.timezone.tz();
-    let answered: Vec<&(CheckIn, Template)> = record
-        .checkins
-        .iter()
-        .filter(|(checkin, _)| checkin.status == CheckInStatus::Submitted)
-        .collect();
-    let mut lines = Vec::new();
-    let mut blockers = Vec::new();
-    let skip = answered.len().saturating_sub(MAX_CHECKINS);
-    for (checkin, template) in answered.into_iter().skip(skip) {
-        let Some(answers) = checkin.answers.as_ref() else {
-            continue;
-        };
-        let day = checkin.opened_at.with_timezone(&zone).format("%a %-d %b");
-        let fields: Vec<String> = summary_fields(template, answers)
-            .into_iter()
-            .map(|(question, answer)| format!("{question} {}", truncate(&answer, 120)))
-            .collect();
-        lines.push(format!("• **{day}**: {}", fields.join(" · ")));
-        for question in &template.questions {
-            if question.kind == QuestionKind::Blocker
-                && let Some(text) = answers.0.get(&question.id)
-            {
-                blockers.push(format!("• {day}: {}", escape_markup(&truncate(text, 300))));
-            }
-        }
-    }
-    (lines, blockers)
-}
-
-/// Each goal with its bar; those at risk or off track marked.
-fn goals(record: &Record) -> Vec<String> {
-    record
-        .goals
-        .iter()
-        .map(|goal| {
-            let mark = match goal.status {
-                GoalStatus::AtRisk | GoalStatus::OffTrack => "⚠️ ",
-                GoalStatus::Done => DONE,
-                _ => "",
-            };
-            format!(
-                "• {mark}{} · {} · {}",
-                escape_markup(&label(goal)),
-                goal.status.label(),
-                bar(goal.measure.progress())
-            )
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -50,9 +50,9 @@ async fn record(store: &Store, series: &Series, starts_at: DateTime<Utc>) -> Rec
 /// When each entry in `record` happened.
 fn times(record: &Record) -> [Vec<DateTime<Utc>>; 3] {
     [
-        record.checkins.iter().map(|(c, _)| c.opened_at).collect(),
-        record.kudos.iter().map(|(k, _)| k.given_at).collect(),
-        record.feedback.iter().map(|(f, _)| f.given_at).collect(),
+        record.span.checkins.iter().map(|(c, _)| c.opened_at).collect(),
+        record.span.kudos.iter().map(|(k, _)| k.given_at).collect(),
+        record.span.feedback.iter().map(|(f, _)| f.given_at).collect(),
     ]
 }
 
@@ -76,7 +76,7 @@ async fn an_agenda_covers_the_record_since_the_last_held_session_only() {
 
     // Before any session is held: one cadence span back from the first.
     let first = record(store, &series, s0).await;
-    assert_eq!(first.since, s0 - Duration::weeks(2));
+    assert_eq!(first.span.from, s0 - Duration::weeks(2));
     assert_eq!(
         times(&first),
         [vec![before_s0], vec![before_s0], vec![before_s0]]
@@ -98,7 +98,7 @@ async fn an_agenda_covers_the_record_since_the_last_held_session_only() {
             .unwrap();
     }
     let third = record(store, &series, s2).await;
-    assert_eq!(third.since, s0, "the skipped session does not count");
+    assert_eq!(third.span.from, s0, "the skipped session does not count");
     assert_eq!(
         times(&third),
         [between.to_vec(), between.to_vec(), between.to_vec()],

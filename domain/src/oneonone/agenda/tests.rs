@@ -3,7 +3,8 @@ use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use super::*;
 use crate::oneonone::Cadence;
 use crate::people::{DisplayName, Email, Role, TeamName, Timezone};
-use crate::ports::{FeedbackId, SeriesId, TalkingPointId};
+use crate::ports::{FeedbackId, FeedbackRecord, FeedbackVisibility, SeriesId, TalkingPointId};
+use crate::record::Span;
 
 fn utc(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
@@ -69,12 +70,27 @@ fn record() -> Record {
         active: true,
         created_at: now,
     };
+    let starts_at = cadence.session(0);
     Record {
         series,
         manager: person(1, "Mia", None),
-        report: person(2, "Ben", Some("mia")),
-        starts_at: cadence.session(0),
-        since: now,
+        starts_at,
+        span: record_of(person(2, "Ben", Some("mia")), now, starts_at),
+        actions: Vec::new(),
+        points: vec![
+            point(1, 1, "the promotion case", true),
+            point(2, 2, "a raise", true),
+            point(3, 2, "the offsite", false),
+        ],
+        last: None,
+    }
+}
+
+fn record_of(person: Person, from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
+    Span {
+        person,
+        from,
+        to,
         checkins: Vec::new(),
         goals: Vec::new(),
         kudos: Vec::new(),
@@ -86,13 +102,6 @@ fn record() -> Record {
             ),
             feedback(2, "Comes late to standups", FeedbackVisibility::ManagerOnly),
         ],
-        actions: Vec::new(),
-        points: vec![
-            point(1, 1, "the promotion case", true),
-            point(2, 2, "a raise", true),
-            point(3, 2, "the offsite", false),
-        ],
-        last: None,
     }
 }
 
@@ -104,7 +113,7 @@ fn text(message: &Message) -> String {
 fn each_of_the_pair_sees_their_own_private_points_and_the_shared_ones_only() {
     let record = record();
     let manager = text(&agenda(&record, &record.manager));
-    let report = text(&agenda(&record, &record.report));
+    let report = text(&agenda(&record, record.report()));
     assert!(manager.contains("the promotion case") && manager.contains("the offsite"));
     assert!(!manager.contains("a raise"), "{manager}");
     assert!(report.contains("a raise") && report.contains("the offsite"));
@@ -115,7 +124,7 @@ fn each_of_the_pair_sees_their_own_private_points_and_the_shared_ones_only() {
 fn the_report_never_sees_feedback_kept_for_the_manager() {
     let record = record();
     let manager = text(&agenda(&record, &record.manager));
-    let report = text(&agenda(&record, &record.report));
+    let report = text(&agenda(&record, record.report()));
     assert!(manager.contains("Comes late to standups"), "{manager}");
     assert!(manager.contains("(for you only)"), "{manager}");
     assert!(
@@ -129,7 +138,7 @@ fn the_report_never_sees_feedback_kept_for_the_manager() {
 fn the_title_names_the_other_and_the_time_in_the_viewers_zone() {
     let record = record();
     assert_eq!(
-        agenda(&record, &record.report).summary,
+        agenda(&record, record.report()).summary,
         "1:1 with Mia · Thu 5 Mar, 15:00"
     );
     assert_eq!(
