@@ -9,6 +9,7 @@
 //! - [`score`]: the cycle's formula: scores per question, section and overall.
 //! - [`anonymity`]: anonymous peer answers shown only in aggregate, only to groups of at
 //!   least k respondents, and never as two views whose difference would reveal someone.
+//! - [`packet`]: the self-review packet, the subject's own record to write from.
 //! - [`pages`]: a review written in chat a page (a form of five fields) at a time.
 //! - [`parse`]: `/review` as typed.
 //! - [`access`]: who may do what with whose review, per role and relation.
@@ -18,6 +19,7 @@ pub mod anonymity;
 pub mod cycle;
 pub mod form;
 pub mod model;
+pub mod packet;
 pub mod pages;
 pub mod parse;
 pub mod score;
