@@ -6,6 +6,7 @@
 //! - [`model`]: phases and deadlines, the cycle's and each review's states, nominations.
 //! - [`form`]: the review form: sections of rating questions with behaviourally anchored
 //!   levels (BARS) or text, some for peers or managers only.
+//! - [`results`]: a person's released results: scores, the manager's words, peers together.
 //! - [`score`]: the cycle's formula: scores per question, section and overall.
 //! - [`anonymity`]: anonymous peer answers shown only in aggregate, only to groups of at
 //!   least k respondents, and never as two views whose difference would reveal someone.
@@ -22,4 +23,5 @@ pub mod model;
 pub mod packet;
 pub mod pages;
 pub mod parse;
+pub mod results;
 pub mod score;
