@@ -49,6 +49,7 @@ macro_rules! on_backend {
 }
 
 mod coaching;
+mod reviews;
 
 impl Store {
     /// `sqlite` or `postgres`.

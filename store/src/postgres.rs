@@ -56,6 +56,10 @@ mod outbox;
 mod platform;
 #[path = "sql/read.rs"]
 mod read;
+#[path = "sql/review_items.rs"]
+mod review_items;
+#[path = "sql/reviews.rs"]
+mod reviews;
 #[path = "sql/schedules.rs"]
 mod schedules;
 #[path = "sql/sessions.rs"]

@@ -19,7 +19,7 @@ async fn migrate_reports_what_it_applied_and_is_safe_to_repeat() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(
         first.stdout.contains(
-            "Applied 9 migration(s): 0001_directory, 0002_schedules, 0003_outbox, 0004_checkins, 0005_digests_and_sync, 0006_discord, 0007_kudos, 0008_goals, 0009_coaching."
+            "Applied 10 migration(s): 0001_directory, 0002_schedules, 0003_outbox, 0004_checkins, 0005_digests_and_sync, 0006_discord, 0007_kudos, 0008_goals, 0009_coaching, 0010_reviews."
         ),
         "{}",
         first.stdout
@@ -38,7 +38,7 @@ async fn doctor_passes_on_a_migrated_database_without_platforms() {
     let run = rhythm.run(&["doctor"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
-        run.stdout.contains("ok    migrations  all 9 applied"),
+        run.stdout.contains("ok    migrations  all 10 applied"),
         "{}",
         run.stdout
     );

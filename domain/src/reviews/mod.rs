@@ -13,6 +13,7 @@
 //! - [`packet`]: the self-review packet, the subject's own record to write from.
 //! - [`pages`]: a review written in chat a page (a form of five fields) at a time.
 //! - [`parse`]: `/review` as typed.
+//! - [`workflow`]: writing a review in chat: pages, drafts, submission.
 //! - [`access`]: who may do what with whose review, per role and relation.
 
 pub mod access;
@@ -25,3 +26,4 @@ pub mod pages;
 pub mod parse;
 pub mod results;
 pub mod score;
+pub mod workflow;

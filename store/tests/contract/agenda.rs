@@ -50,9 +50,19 @@ async fn record(store: &Store, series: &Series, starts_at: DateTime<Utc>) -> Rec
 /// When each entry in `record` happened.
 fn times(record: &Record) -> [Vec<DateTime<Utc>>; 3] {
     [
-        record.span.checkins.iter().map(|(c, _)| c.opened_at).collect(),
+        record
+            .span
+            .checkins
+            .iter()
+            .map(|(c, _)| c.opened_at)
+            .collect(),
         record.span.kudos.iter().map(|(k, _)| k.given_at).collect(),
-        record.span.feedback.iter().map(|(f, _)| f.given_at).collect(),
+        record
+            .span
+            .feedback
+            .iter()
+            .map(|(f, _)| f.given_at)
+            .collect(),
     ]
 }
 
