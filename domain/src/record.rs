@@ -102,18 +102,6 @@ impl Span {
     }
 }
 
-/// The quarters `[from, to]` touches, in `zone`-less UTC dates, oldest first.
-pub fn quarters(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<GoalPeriod> {
-    let last = GoalPeriod::of(to.date_naive());
-    let mut period = GoalPeriod::of(from.date_naive());
-    let mut periods = vec![period];
-    while period < last {
-        period = period.next();
-        periods.push(period);
-    }
-    periods
-}
-
 /// A titled section: its lines, or what to say when there are none.
 pub fn section(blocks: &mut Vec<Block>, title: &str, lines: &[String], none: &str) {
     let body = if lines.is_empty() {

@@ -247,7 +247,7 @@ async fn record_goals<S: Goals>(
     let Some(text) = answers.0.get(&question.id) else {
         return Ok(Ok(()));
     };
-    let goals = goals_of(store, checkin).await?;
+    let mut goals = goals_of(store, checkin).await?;
     let changes = match progress::read(&goals, text) {
         Ok(changes) => changes,
         Err(problem) => return Ok(Err((question.id.clone(), problem))),
@@ -264,10 +264,15 @@ async fn record_goals<S: Goals>(
             )),
             at: now,
         };
-        store.update_goal(&update).await?;
+        if let Some(updated) = store.update_goal(&update).await?
+            && let Some(goal) = goals.iter_mut().find(|goal| goal.id == updated.id)
+        {
+            *goal = updated;
+        }
     }
-    let standing = progress::lines(&goals_of(store, checkin).await?);
-    answers.0.insert(question.id.clone(), standing);
+    answers
+        .0
+        .insert(question.id.clone(), progress::lines(&goals));
     Ok(Ok(()))
 }
 

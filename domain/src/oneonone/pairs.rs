@@ -128,6 +128,11 @@ pub async fn plan_pairs<S: Directory + OneOnOnes>(
     let mut problems = Vec::new();
     let mut writes = Vec::new();
     let mut changes = PairChanges::default();
+    let stored = if pairs.is_empty() {
+        Vec::new()
+    } else {
+        store.oneonones(None, true).await?
+    };
     for pair in pairs {
         let at = format!("one_on_one `{}`", pair.report);
         let (report, manager) = match resolve(store, pair).await? {
@@ -143,7 +148,6 @@ pub async fn plan_pairs<S: Directory + OneOnOnes>(
             at: time,
             minutes,
         } = pair.when;
-        let stored = store.oneonones(Some(report.id), true).await?;
         let matches = stored.iter().any(|series| {
             let cadence = &series.cadence;
             series.manager == manager.id

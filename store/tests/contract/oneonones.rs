@@ -12,7 +12,7 @@ use rhythm_domain::ports::{
 use rhythm_store::Store;
 use rhythm_testing::TestDb;
 
-use crate::support::{at, person};
+use crate::support::{at, audit, person};
 
 const PEOPLE: &str = "email,name\nana@x.com,Ana\nbo@x.com,Bo\ncy@x.com,Cy\ndee@x.com,Dee\n";
 
@@ -87,29 +87,6 @@ pub(crate) async fn delete_person(db: &TestDb, person: PersonId) {
     }
     .unwrap();
     assert_eq!(deleted, 1);
-}
-
-/// The audit entries of `action`, oldest first: actor and details.
-async fn audit(db: &TestDb, action: &str) -> Vec<(String, serde_json::Value)> {
-    let sql = "SELECT actor, details FROM audit_log WHERE action = $1 ORDER BY id";
-    let rows: Vec<(String, String)> = match &db.store {
-        Store::Sqlite(store) => {
-            sqlx::query_as(sql)
-                .bind(action)
-                .fetch_all(store.pool())
-                .await
-        }
-        Store::Postgres(store) => {
-            sqlx::query_as(sql)
-                .bind(action)
-                .fetch_all(store.pool())
-                .await
-        }
-    }
-    .unwrap();
-    rows.into_iter()
-        .map(|(actor, details)| (actor, serde_json::from_str(&details).unwrap()))
-        .collect()
 }
 
 fn ids(series: &[Series]) -> Vec<SeriesId> {

@@ -16,8 +16,8 @@ use rhythm_store::Store;
 use rhythm_testing::TestDb;
 use serde_json::json;
 
-use crate::reviews::{audit, create, listed, participant, started};
-use crate::support::at;
+use crate::reviews::{create, listed, participant, started};
+use crate::support::{at, audit};
 
 /// The one review of `kind` about `subject` in `cycle`.
 async fn review_of(store: &Store, cycle: CycleId, subject: PersonId, kind: Reviewer) -> Review {

@@ -13,7 +13,7 @@ use rhythm_testing::TestDb;
 use serde_json::json;
 
 use crate::oneonones::people;
-use crate::support::at;
+use crate::support::{at, audit};
 
 /// The cycle `name` as HR writes it: the `[[review_cycle]]` table of the domain's own
 /// example, as the JSON its TOML reads as (the store's tests have no TOML reader).
@@ -114,29 +114,6 @@ pub(crate) async fn listed(
     reviews
         .iter()
         .map(|review| (review.subject, review.reviewer, review.kind, review.state))
-        .collect()
-}
-
-/// The audit entries of `action`, oldest first: actor and details.
-pub(crate) async fn audit(db: &TestDb, action: &str) -> Vec<(String, serde_json::Value)> {
-    let sql = "SELECT actor, details FROM audit_log WHERE action = $1 ORDER BY id";
-    let rows: Vec<(String, String)> = match &db.store {
-        Store::Sqlite(store) => {
-            sqlx::query_as(sql)
-                .bind(action)
-                .fetch_all(store.pool())
-                .await
-        }
-        Store::Postgres(store) => {
-            sqlx::query_as(sql)
-                .bind(action)
-                .fetch_all(store.pool())
-                .await
-        }
-    }
-    .unwrap();
-    rows.into_iter()
-        .map(|(actor, details)| (actor, serde_json::from_str(&details).unwrap()))
         .collect()
 }
 
