@@ -16,6 +16,8 @@ use crate::link::{self, LinkCommand};
 use crate::oneonone::parse::OneOnOneCommand;
 use crate::people::{ChatUserId, Person, Platform, Timezone};
 use crate::ports::{Account, ChatStore, Directory, Notify, StoreError};
+use crate::reviews::hr_parse::CycleCommand;
+use crate::reviews::parse::ReviewCommand;
 use crate::schedule::{OutOfOffice, parse_date};
 
 /// A command from chat.
@@ -39,6 +41,10 @@ pub enum Command {
     OneOnOne(OneOnOneCommand),
     /// `/feedback …`.
     Feedback(FeedbackCommand),
+    /// `/review …`.
+    Review(ReviewCommand),
+    /// `/rhythm cycle …` (HR).
+    Cycle(CycleCommand),
 }
 
 /// What `/rhythm help` says.
@@ -48,6 +54,7 @@ pub const HELP: &str = "Rhythm asks for your check-ins and keeps your team in st
 • /goals: your goals this quarter, and their progress (/goals help for more)\n\
 • /oneonone: your 1:1s, their agendas and action items (/oneonone help for more)\n\
 • /feedback request @ana about \"the launch\": ask for feedback; /feedback give @ana to give it\n\
+• /review: your part in the running review cycle (/review help for more)\n\
 • /rhythm timezone Europe/Berlin: set your time zone (reminders follow it)\n\
 • /rhythm ooo 2026-12-20 2027-01-02: days away, inclusive (no reminders then)\n\
 • /rhythm link you@example.com: link this chat account to you (a code is sent to you)
@@ -62,6 +69,7 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
         "goals" => crate::goals::parse::command(text).map(Command::Goals),
         "oneonone" | "1on1" => crate::oneonone::parse::command(text).map(Command::OneOnOne),
         "feedback" => crate::feedback::parse::command(text).map(Command::Feedback),
+        "review" => crate::reviews::parse::command(text).map(Command::Review),
         "rhythm" => match words.as_slice() {
             [] | ["help"] => Ok(Command::Help),
             ["timezone", zone] | ["tz", zone] => {
@@ -88,6 +96,10 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
                     .to_owned(),
             ),
             ["link", word] => link::parse(word).map(Command::Link),
+            ["cycle" | "cycles", ..] => {
+                let rest = text.trim_start().splitn(2, char::is_whitespace).nth(1);
+                crate::reviews::hr_parse::command(rest.unwrap_or("")).map(Command::Cycle)
+            }
             ["link", ..] => Err(
                 "Give your work email, such as `/rhythm link ana@example.com`, or the code you \
                  were sent, such as `/rhythm link 123456`."
@@ -160,6 +172,8 @@ where
         crate::oneonone::workflow::interact(store, &person, platform, interaction, now).await
     } else if interaction.action().starts_with("feedback:") {
         crate::feedback::workflow::interact(store, &person, platform, interaction, now).await
+    } else if interaction.action().starts_with("review:") {
+        crate::reviews::chat::interact(store, &person, platform, interaction, now).await
     } else {
         crate::checkin::workflow::interact(store, &person, interaction, now).await
     }
@@ -216,6 +230,12 @@ async fn run<S: ChatStore>(
         }
         Command::Feedback(command) => {
             crate::feedback::workflow::run(store, person, platform, command, now).await
+        }
+        Command::Review(command) => {
+            crate::reviews::chat::run(store, person, platform, command, actor, now).await
+        }
+        Command::Cycle(command) => {
+            crate::reviews::hr::run(store, person, platform, command, actor, now).await
         }
     }
 }

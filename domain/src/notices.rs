@@ -14,7 +14,9 @@ pub async fn compose<S: ChatStore>(
     now: DateTime<Utc>,
 ) -> Result<Option<Message>, StoreError> {
     let subject = notice.subject.as_str();
-    if subject.starts_with("oneonone") {
+    if subject.starts_with("review_") {
+        crate::reviews::notices::compose(store, notice, now).await
+    } else if subject.starts_with("oneonone") {
         crate::oneonone::notices::compose(store, notice, now).await
     } else if subject.starts_with("feedback") {
         crate::feedback::workflow::compose(store, notice, now).await

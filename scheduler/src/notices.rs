@@ -1,7 +1,8 @@
 //! Posting notices: the one-off messages a record leaves to send (a kudos announced in the
 //! kudos channel, DM'd to its recipients; feedback asked for or given), written in the
-//! record's transaction, and those planned ahead (1:1 agendas and notes prompts, planned
-//! every [`PLAN_EVERY`] by [`plan_all`]).
+//! record's transaction, and those planned ahead (1:1 agendas and notes prompts, review
+//! cycles' deadline reminders and escalations, planned every [`PLAN_EVERY`] by
+//! [`plan_all`] and `rhythm_domain::reviews::notices::plan_all`).
 //!
 //! Each platform's poster looks every [`POLL`] for notices due on its platform, claims each
 //! in the database before posting it (so of several replicas one posts it; a claim held by
@@ -124,7 +125,7 @@ where
         Ok(())
     }
 
-    /// Plans the 1:1 notices ahead, if [`PLAN_EVERY`] has passed since this poster did.
+    /// Plans the 1:1 notices and review cycles' reminders ahead, if [`PLAN_EVERY`] has passed since this poster did.
     async fn plan_ahead(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
         {
             let mut last = self
@@ -137,7 +138,8 @@ where
             *last = Some(now);
         }
         let planned = plan_all(&self.store, now).await?;
-        tracing::debug!(planned, "1:1 notices planned ahead");
+        let reviews = rhythm_domain::reviews::notices::plan_all(&self.store, now).await?;
+        tracing::debug!(planned, reviews, "1:1 and review cycle notices planned ahead");
         Ok(())
     }
 

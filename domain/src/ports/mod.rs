@@ -71,12 +71,20 @@ pub enum StoreError {
 /// Everything the chat handlers need from storage, named once: implemented by whatever has
 /// it all.
 pub trait ChatStore:
-    CheckIns + Directory + Feedback + Goals + Kudos + Links + OneOnOnes + PersonSettings
+    CheckIns + Directory + Feedback + Goals + Kudos + Links + OneOnOnes + PersonSettings + Reviews
 {
 }
 
 impl<T> ChatStore for T where
-    T: CheckIns + Directory + Feedback + Goals + Kudos + Links + OneOnOnes + PersonSettings
+    T: CheckIns
+        + Directory
+        + Feedback
+        + Goals
+        + Kudos
+        + Links
+        + OneOnOnes
+        + PersonSettings
+        + Reviews
 {
 }
 

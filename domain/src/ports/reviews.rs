@@ -153,8 +153,8 @@ pub trait Reviews: Send + Sync {
     fn cycle(&self, id: CycleId) -> impl Future<Output = Result<Option<Cycle>, StoreError>> + Send;
 
     /// Starts a draft cycle: writes its participants, a pending self-review for each and a
-    /// pending manager review by each one's manager (by `hr` where they have none), in one
-    /// transaction, audited. `false`, with nothing written, if it was not a draft.
+    /// pending manager review by each one's manager (by `hr` where they have none, and by
+    /// no one for `hr` themselves), in one transaction, audited. `false`, with nothing written, if it was not a draft.
     fn start_cycle(
         &self,
         id: CycleId,

@@ -12,18 +12,29 @@
 //!   least k respondents, and never as two views whose difference would reveal someone.
 //! - [`packet`]: the self-review packet, the subject's own record to write from.
 //! - [`pages`]: a review written in chat a page (a form of five fields) at a time.
-//! - [`parse`]: `/review` as typed.
+//! - [`parse`]: `/review` as typed; [`hr_parse`]: `/rhythm cycle …`, HR's verbs.
+//! - [`chat`]: `/review` and the review buttons: nominating, approving, results.
+//! - [`hr`]: HR's verbs (chat and CLI): create, start, release, close, reopen, threshold,
+//!   and a cycle's progress.
+//! - [`notices`]: what a cycle sends: packets, requests, deadline reminders, escalations,
+//!   results.
 //! - [`workflow`]: writing a review in chat: pages, drafts, submission.
+//! - [`standing`]: where a running cycle stands: what each person still owes, per phase.
 //! - [`access`]: who may do what with whose review, per role and relation.
 
 pub mod access;
 pub mod anonymity;
+pub mod chat;
 pub mod cycle;
 pub mod form;
+pub mod hr;
+pub mod hr_parse;
 pub mod model;
+pub mod notices;
 pub mod packet;
 pub mod pages;
 pub mod parse;
 pub mod results;
 pub mod score;
+pub mod standing;
 pub mod workflow;

@@ -167,6 +167,8 @@ pub(super) async fn insert_first_reviews(
                 (person, participant.manager.unwrap_or(hr), Reviewer::Manager),
             ]
         })
+        // HR without a manager of their own is not their own manager reviewer.
+        .filter(|(subject, reviewer, kind)| *kind != Reviewer::Manager || subject != reviewer)
         .collect();
     let mut written = 0;
     for chunk in rows.chunks(MAX_BINDS / 8) {
