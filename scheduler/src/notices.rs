@@ -139,7 +139,11 @@ where
         }
         let planned = plan_all(&self.store, now).await?;
         let reviews = rhythm_domain::reviews::notices::plan_all(&self.store, now).await?;
-        tracing::debug!(planned, reviews, "1:1 and review cycle notices planned ahead");
+        tracing::debug!(
+            planned,
+            reviews,
+            "1:1 and review cycle notices planned ahead"
+        );
         Ok(())
     }
 

@@ -2,13 +2,15 @@
 //! people picked from the member list, a reason with #value tags, and a `private` flag),
 //! `undo`, `leaderboard`, `values`, `left` and `help`; `/goals` with `mine`, `team`, `add`
 //! (for a team or the company) and `help`; `/oneonone` and `/feedback` ([`coaching`]);
-//! and `/rhythm` with the subcommands
-//! `help`, `timezone`, `ooo` and `link`; and *Give kudos for this* on a message's *Apps*
-//! menu. The same words as on Slack: [`super::inbound`] turns a
-//! command's options back into the text a Slack user would type after it, so one parser
-//! (`rhythm_domain::command`) serves both.
+//! `/review` with `mine`, `nominate`, `approve`, `results`, `ack` and `help` ([`reviews`]);
+//! `/rhythm` with the subcommands `help`, `timezone`, `ooo` and `link`, and the group
+//! `cycle` (HR's `list`, `status`, `create`, `start`, `release`, `close`, `threshold`,
+//! `reopen` and `help`); and *Give kudos for this* on a message's *Apps* menu. The same
+//! words as on Slack: [`super::inbound`] turns a command's options back into the text a
+//! Slack user would type after it, so one parser (`rhythm_domain::command`) serves both.
 
 mod coaching;
+mod reviews;
 
 use rhythm_domain::kudos::for_message;
 use serde_json::{Value, json};
@@ -19,7 +21,9 @@ const SLASH_COMMAND: u8 = 1;
 const MESSAGE_COMMAND: u8 = 3;
 /// Option types.
 const SUB_COMMAND: u8 = 1;
+const SUB_COMMAND_GROUP: u8 = 2;
 const STRING: u8 = 3;
+const INTEGER: u8 = 4;
 const BOOLEAN: u8 = 5;
 const USER: u8 = 6;
 /// Where a command may be used: in guilds (0) and in DMs with the bot (1).
@@ -58,9 +62,10 @@ pub fn definitions() -> Value {
         ),
         coaching::oneonone(),
         coaching::feedback(),
+        reviews::review(),
         command(
             "rhythm",
-            "Rhythm: help, your time zone, days away, and linking your account",
+            "Rhythm: help, your time zone, days away, linking your account; review cycles (HR)",
             vec![
                 subcommand("help", "What Rhythm can do, and how", Vec::new()),
                 subcommand(
@@ -84,6 +89,7 @@ pub fn definitions() -> Value {
                         "Your work email, or the six-digit code you were sent",
                     )],
                 ),
+                reviews::cycle(),
             ],
         ),
         message_command(for_message::COMMAND_NAME),
@@ -189,7 +195,7 @@ fn command(name: &str, description: &str, options: Vec<Value>) -> Value {
     command
 }
 
-/// A subcommand of `/rhythm`.
+/// A subcommand (of a command or of a group).
 fn subcommand(name: &str, description: &str, options: Vec<Value>) -> Value {
     let mut subcommand = json!({
         "type": SUB_COMMAND,
@@ -237,6 +243,8 @@ mod tests {
                 .all(|c| c == '-' || c == '_' || c.is_numeric() || c.is_lowercase())
     }
 
+    /// Discord's rules for a command or option, and for its options, however deep: a name
+    /// and a description within limits, at most 25 options, and required options first.
     fn assert_named_and_described(item: &Value) {
         let name = item["name"].as_str().unwrap();
         assert!(is_valid_name(name), "{name}");
@@ -245,25 +253,62 @@ mod tests {
             (1..=100).contains(&description.chars().count()),
             "{name}: {description}"
         );
-        for option in options(item) {
+        let options = options(item);
+        assert!(options.len() <= 25, "{name}");
+        let required: Vec<bool> = options
+            .iter()
+            .map(|option| option["required"] == true)
+            .collect();
+        assert!(
+            required.windows(2).all(|pair| pair[0] || !pair[1]),
+            "{name}: required options come first"
+        );
+        for option in options {
             assert_named_and_described(&option);
         }
+    }
+
+    /// The characters of a command's names, descriptions and choice values, all told.
+    fn combined_chars(item: &Value) -> usize {
+        let chars = |key: &str| item[key].as_str().map_or(0, |text| text.chars().count());
+        let choices: usize = item["choices"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|choice| {
+                choice["name"]
+                    .as_str()
+                    .map_or(0, |name| name.chars().count())
+                    + choice["value"]
+                        .as_str()
+                        .map_or(0, |value| value.chars().count())
+            })
+            .sum();
+        chars("name")
+            + chars("description")
+            + choices
+            + options(item).iter().map(combined_chars).sum::<usize>()
     }
 
     #[test]
     fn names_and_descriptions_are_within_discords_limits() {
         let commands = commands();
-        assert_eq!(commands.len(), 7);
+        assert_eq!(commands.len(), 8);
         for command in &commands {
             assert_eq!(command["contexts"], json!([0, 1]));
             assert_eq!(command["integration_types"], json!([0]));
         }
-        for command in &commands[..6] {
+        for command in &commands[..7] {
             assert_named_and_described(command);
+            assert!(
+                combined_chars(command) <= 4000,
+                "{}: Discord counts at most 4000 characters of names, descriptions and values",
+                command["name"]
+            );
         }
         // A message command's name is shown as it is (1 to 32 characters), with no
         // description.
-        let shortcut = &commands[6];
+        let shortcut = &commands[7];
         assert_eq!(shortcut["type"], 3);
         assert_eq!(shortcut["name"], "Give kudos for this");
         assert!((1..=32).contains(&shortcut["name"].as_str().unwrap().chars().count()));
@@ -285,9 +330,36 @@ mod tests {
             subcommands(&commands[4]),
             ["mine", "request", "give", "help"]
         );
+        assert_eq!(commands[5]["name"], "review");
         assert_eq!(
             subcommands(&commands[5]),
-            ["help", "timezone", "ooo", "link"]
+            ["mine", "nominate", "approve", "results", "ack", "help"]
+        );
+        assert_eq!(commands[6]["name"], "rhythm");
+        assert_eq!(
+            subcommands(&commands[6]),
+            ["help", "timezone", "ooo", "link", "cycle"]
+        );
+        let cycle = &options(&commands[6])[4];
+        assert_eq!(cycle["type"], SUB_COMMAND_GROUP);
+        assert_eq!(
+            subcommands(cycle),
+            [
+                "list",
+                "status",
+                "create",
+                "start",
+                "release",
+                "close",
+                "threshold",
+                "reopen",
+                "help"
+            ]
+        );
+        assert!(
+            options(cycle)
+                .iter()
+                .all(|subcommand| subcommand["type"] == SUB_COMMAND)
         );
     }
 
@@ -310,7 +382,7 @@ mod tests {
     }
 
     /// The text a slash command built from the definitions arrives as, given a value for
-    /// each option by name.
+    /// each option by name; a subcommand in a group is named after it (`cycle start`).
     fn typed(command: &str, subcommand: Option<&str>, values: &[(&str, &str)]) -> (String, String) {
         let definition = commands()
             .into_iter()
@@ -324,6 +396,8 @@ mod tests {
                     let value = values.iter().find(|(n, _)| *n == name)?.1;
                     let value = if option["type"] == BOOLEAN {
                         json!(value == "true")
+                    } else if option["type"] == INTEGER {
+                        json!(value.parse::<i64>().unwrap())
                     } else {
                         json!(value)
                     };
@@ -331,12 +405,22 @@ mod tests {
                 })
                 .collect()
         };
-        let options = match subcommand {
-            Some(sub) => {
-                let sub = options(&definition)
-                    .into_iter()
-                    .find(|s| s["name"] == sub)
-                    .unwrap();
+        let find = |parent: &Value, name: &str| {
+            options(parent)
+                .into_iter()
+                .find(|option| option["name"] == name)
+                .unwrap_or_else(|| panic!("no {name} in {}", parent["name"]))
+        };
+        let options = match subcommand.map(|path| path.split_once(' ')) {
+            Some(Some((group, sub))) => {
+                let group = find(&definition, group);
+                let sub = find(&group, sub);
+                json!([{"type": group["type"], "name": group["name"], "options": [
+                    {"type": sub["type"], "name": sub["name"], "options": fill(&sub)}
+                ]}])
+            }
+            Some(None) => {
+                let sub = find(&definition, subcommand.unwrap());
                 json!([{"type": sub["type"], "name": sub["name"], "options": fill(&sub)}])
             }
             None => json!(fill(&definition)),
@@ -531,6 +615,275 @@ mod tests {
             assert!(
                 parse(command, Some(subcommand), &[]).is_ok(),
                 "{command} {subcommand}"
+            );
+        }
+    }
+
+    const ANA: &str = "80351110224678912";
+    const BEN: &str = "80351110224678913";
+    const CY: &str = "80351110224678914";
+
+    /// A command, its subcommand, and the values filled in by option name.
+    type Typed = (
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    );
+
+    /// Every `/review` and `/rhythm cycle` subcommand, filled in, and the text it arrives as.
+    fn review_and_cycle_cases() -> Vec<(Typed, String)> {
+        vec![
+            (("review", "mine", vec![]), String::new()),
+            (
+                ("review", "nominate", vec![("peer1", ANA), ("peer2", BEN)]),
+                format!("nominate <@{ANA}> <@{BEN}>"),
+            ),
+            (
+                (
+                    "review",
+                    "nominate",
+                    vec![("peer1", ANA), ("peer2", BEN), ("peer3", CY)],
+                ),
+                format!("nominate <@{ANA}> <@{BEN}> <@{CY}>"),
+            ),
+            (
+                ("review", "approve", vec![("report", ANA)]),
+                format!("approve <@{ANA}>"),
+            ),
+            (
+                (
+                    "review",
+                    "approve",
+                    vec![("peer2", CY), ("report", ANA), ("peer1", BEN)],
+                ),
+                format!("approve <@{ANA}> <@{BEN}> <@{CY}>"),
+            ),
+            (("review", "results", vec![]), "results".to_owned()),
+            (("review", "ack", vec![]), "ack".to_owned()),
+            (("review", "help", vec![]), "help".to_owned()),
+            (("rhythm", "cycle list", vec![]), "cycle list".to_owned()),
+            (("rhythm", "cycle help", vec![]), "cycle help".to_owned()),
+            (
+                ("rhythm", "cycle status", vec![("name", "2026 H2")]),
+                "cycle status 2026 H2".to_owned(),
+            ),
+            (
+                ("rhythm", "cycle create", vec![("name", "2026 H2")]),
+                "cycle create 2026 H2".to_owned(),
+            ),
+            (
+                ("rhythm", "cycle start", vec![("name", "2026 H2")]),
+                "cycle start 2026 H2".to_owned(),
+            ),
+            (
+                ("rhythm", "cycle release", vec![("name", "2026 H2")]),
+                "cycle release 2026 H2".to_owned(),
+            ),
+            (
+                ("rhythm", "cycle close", vec![("name", "2026 H2")]),
+                "cycle close 2026 H2".to_owned(),
+            ),
+            (
+                (
+                    "rhythm",
+                    "cycle threshold",
+                    vec![("peers", "3"), ("name", "2026 H2")],
+                ),
+                "cycle threshold \"2026 H2\" 3".to_owned(),
+            ),
+            (
+                (
+                    "rhythm",
+                    "cycle reopen",
+                    vec![
+                        ("reason", "the ratings were swapped"),
+                        ("reviewer", BEN),
+                        ("subject", ANA),
+                        ("name", "2026 H2"),
+                    ],
+                ),
+                format!("cycle reopen \"2026 H2\" <@{ANA}> <@{BEN}> the ratings were swapped"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn reviews_and_cycles_arrive_as_the_text_a_slack_user_would_type() {
+        for ((command, subcommand, values), expected) in review_and_cycle_cases() {
+            let (name, text) = typed(command, Some(subcommand), &values);
+            assert_eq!(
+                (name.as_str(), text.as_str()),
+                (command, expected.as_str()),
+                "{command} {subcommand}"
+            );
+        }
+    }
+
+    #[test]
+    fn reviews_and_cycles_read_the_same_as_on_slack() {
+        use rhythm_domain::reviews::hr_parse::CycleCommand;
+        use rhythm_domain::reviews::parse::ReviewCommand;
+        let parse = |command: &str, subcommand: &str, values: &[(&str, &str)]| {
+            let (name, text) = typed(command, Some(subcommand), values);
+            command::parse(&name, &text)
+        };
+        let ids = |ids: &[&str]| -> Vec<String> { ids.iter().map(|id| (*id).to_owned()).collect() };
+        let cases = [
+            (
+                parse("review", "mine", &[]),
+                "review",
+                "",
+                Command::Review(ReviewCommand::Mine),
+            ),
+            (
+                parse(
+                    "review",
+                    "nominate",
+                    &[("peer1", ANA), ("peer2", BEN), ("peer3", CY)],
+                ),
+                "review",
+                "nominate <@80351110224678912> <@80351110224678913> <@80351110224678914>",
+                Command::Review(ReviewCommand::Nominate(ids(&[ANA, BEN, CY]))),
+            ),
+            (
+                parse("review", "approve", &[("report", ANA)]),
+                "review",
+                "approve <@80351110224678912>",
+                Command::Review(ReviewCommand::Approve {
+                    report: ANA.to_owned(),
+                    peers: Vec::new(),
+                }),
+            ),
+            (
+                parse(
+                    "review",
+                    "approve",
+                    &[("report", ANA), ("peer1", BEN), ("peer2", CY)],
+                ),
+                "review",
+                "approve <@80351110224678912> <@80351110224678913> <@80351110224678914>",
+                Command::Review(ReviewCommand::Approve {
+                    report: ANA.to_owned(),
+                    peers: ids(&[BEN, CY]),
+                }),
+            ),
+            (
+                parse("review", "results", &[]),
+                "review",
+                "results",
+                Command::Review(ReviewCommand::Results),
+            ),
+            (
+                parse("review", "ack", &[]),
+                "review",
+                "ack",
+                Command::Review(ReviewCommand::Acknowledge),
+            ),
+            (
+                parse("review", "help", &[]),
+                "review",
+                "help",
+                Command::Review(ReviewCommand::Help),
+            ),
+            (
+                parse("rhythm", "cycle list", &[]),
+                "rhythm",
+                "cycle list",
+                Command::Cycle(CycleCommand::List),
+            ),
+            (
+                parse("rhythm", "cycle help", &[]),
+                "rhythm",
+                "cycle help",
+                Command::Cycle(CycleCommand::Help),
+            ),
+            (
+                parse("rhythm", "cycle status", &[("name", "2026 H2")]),
+                "rhythm",
+                "cycle status 2026 H2",
+                Command::Cycle(CycleCommand::Status("2026 H2".to_owned())),
+            ),
+            (
+                parse("rhythm", "cycle create", &[("name", "2026 H2")]),
+                "rhythm",
+                "cycle create 2026 H2",
+                Command::Cycle(CycleCommand::Create {
+                    name: "2026 H2".to_owned(),
+                    participants: None,
+                }),
+            ),
+            (
+                parse("rhythm", "cycle start", &[("name", "2026 H2")]),
+                "rhythm",
+                "cycle start \"2026 H2\"",
+                Command::Cycle(CycleCommand::Start("2026 H2".to_owned())),
+            ),
+            (
+                parse("rhythm", "cycle release", &[("name", "2026 H2")]),
+                "rhythm",
+                "cycle release 2026 H2",
+                Command::Cycle(CycleCommand::Release("2026 H2".to_owned())),
+            ),
+            (
+                parse("rhythm", "cycle close", &[("name", "2026 H2")]),
+                "rhythm",
+                "cycle close 2026 H2",
+                Command::Cycle(CycleCommand::Close("2026 H2".to_owned())),
+            ),
+            (
+                parse(
+                    "rhythm",
+                    "cycle threshold",
+                    &[("name", "2026 H2"), ("peers", "3")],
+                ),
+                "rhythm",
+                "cycle threshold \"2026 H2\" 3",
+                Command::Cycle(CycleCommand::Threshold {
+                    name: "2026 H2".to_owned(),
+                    k: 3,
+                }),
+            ),
+            (
+                parse(
+                    "rhythm",
+                    "cycle threshold",
+                    &[("name", "H2"), ("peers", "12")],
+                ),
+                "rhythm",
+                "cycle threshold H2 12",
+                Command::Cycle(CycleCommand::Threshold {
+                    name: "H2".to_owned(),
+                    k: 12,
+                }),
+            ),
+            (
+                parse(
+                    "rhythm",
+                    "cycle reopen",
+                    &[
+                        ("name", "2026 H2"),
+                        ("subject", ANA),
+                        ("reviewer", BEN),
+                        ("reason", "the ratings were swapped"),
+                    ],
+                ),
+                "rhythm",
+                "cycle reopen \"2026 H2\" <@80351110224678912> <@80351110224678913> the ratings \
+                 were swapped",
+                Command::Cycle(CycleCommand::Reopen {
+                    name: "2026 H2".to_owned(),
+                    subject: ANA.to_owned(),
+                    reviewer: BEN.to_owned(),
+                    reason: "the ratings were swapped".to_owned(),
+                }),
+            ),
+        ];
+        for (on_discord, slack_command, slack_text, expected) in cases {
+            assert_eq!(on_discord.as_ref(), Ok(&expected), "{slack_text}");
+            assert_eq!(
+                command::parse(slack_command, slack_text),
+                Ok(expected),
+                "{slack_text}"
             );
         }
     }

@@ -166,14 +166,13 @@ fn command(
             "the context-menu command `{name}`"
         )));
     }
-    let mut words = Vec::new();
-    option_words(data, &mut words);
+    let typed = command_text(&name, data);
     Ok(Inbound::Command {
         id,
         token,
         user,
         name,
-        text: words.join(" "),
+        text: typed,
         channel: text(payload, &["channel_id"]).or_else(|| text(payload, &["channel", "id"])),
     })
 }
@@ -300,46 +299,163 @@ fn submitted(
     })
 }
 
+/// The text a Slack user would have typed after command `name`, given its options:
+/// [`option_words`], except for the grammars that put a cycle's name and people in set
+/// places, `/review` ([`review_words`]) and `/rhythm cycle` ([`cycle_words`]).
+fn command_text(name: &str, data: &Value) -> String {
+    let mut words = Vec::new();
+    match (name, options(data).first().copied()) {
+        ("review", Some(sub)) if is_a(sub, SUB_COMMAND) => review_words(sub, &mut words),
+        ("rhythm", Some(group)) if is_a(group, SUB_COMMAND_GROUP) && name_of(group) == "cycle" => {
+            words.push("cycle".to_owned());
+            if let Some(sub) = options(group).first().filter(|sub| is_a(sub, SUB_COMMAND)) {
+                cycle_words(sub, &mut words);
+            }
+        }
+        _ => option_words(data, &mut words),
+    }
+    words.join(" ")
+}
+
 /// The words a Slack user would have typed for `parent`'s options: a subcommand's (or
 /// group's) name followed by its own options. As a Slack user names people first
 /// (`/kudos @ana @ben for …`), people (user options, as mentions `<@ID>`) come first, then
 /// the other values in order, then flags (a true boolean option `private` as `--private`).
 fn option_words(parent: &Value, words: &mut Vec<String>) {
-    let options: Vec<&Value> = parent
-        .get("options")
-        .and_then(Value::as_array)
+    let (people, rest): (Vec<&Value>, Vec<&Value>) = options(parent)
         .into_iter()
-        .flatten()
-        .collect();
-    let kind = |option: &Value| option.get("type").and_then(Value::as_u64);
-    let (people, rest): (Vec<&Value>, Vec<&Value>) = options
-        .into_iter()
-        .partition(|option| matches!(kind(option), Some(USER | MENTIONABLE)));
-    let (flags, rest): (Vec<&Value>, Vec<&Value>) = rest
-        .into_iter()
-        .partition(|option| kind(option) == Some(BOOLEAN));
-    for option in people {
-        if let Some(id) = option.get("value").and_then(Value::as_str) {
-            words.push(format!("<@{}>", id.trim()));
-        }
-    }
+        .partition(|option| is_person(option));
+    let (flags, rest): (Vec<&Value>, Vec<&Value>) =
+        rest.into_iter().partition(|option| is_a(option, BOOLEAN));
+    words.extend(people.into_iter().filter_map(mention));
     for option in rest {
-        match kind(option) {
-            Some(SUB_COMMAND | SUB_COMMAND_GROUP) => {
-                words.extend(text(option, &["name"]));
-                option_words(option, words);
-            }
-            _ => match option.get("value") {
-                Some(Value::String(value)) => words.push(value.trim().to_owned()),
-                Some(Value::Null) | None => {}
-                Some(other) => words.push(other.to_string()),
-            },
+        if is_a(option, SUB_COMMAND) || is_a(option, SUB_COMMAND_GROUP) {
+            words.push(name_of(option).to_owned());
+            option_words(option, words);
+        } else {
+            words.extend(value_word(option));
         }
     }
     for option in flags {
         if option.get("value").and_then(Value::as_bool) == Some(true) {
-            words.extend(text(option, &["name"]).map(|name| format!("--{name}")));
+            words.push(format!("--{}", name_of(option)));
         }
+    }
+}
+
+/// `/review`'s words: nothing for `mine` (what a bare `/review` means); for `nominate` and
+/// `approve`, the verb, then the `report` if any, then the peers by field (`peer1`,
+/// `peer2`, …) whatever order they were filled in; otherwise the verb.
+fn review_words(sub: &Value, words: &mut Vec<String>) {
+    match name_of(sub) {
+        "mine" => {}
+        verb @ ("nominate" | "approve") => {
+            words.push(verb.to_owned());
+            words.extend(named(sub, "report").and_then(mention));
+            let mut peers: Vec<&Value> = options(sub)
+                .into_iter()
+                .filter(|option| is_person(option) && name_of(option) != "report")
+                .collect();
+            peers.sort_by_key(|peer| (name_of(peer).len(), name_of(peer)));
+            words.extend(peers.into_iter().filter_map(mention));
+        }
+        verb => {
+            words.push(verb.to_owned());
+            option_words(sub, words);
+        }
+    }
+}
+
+/// The words after `/rhythm cycle`: the verb, then the cycle's name, as it is where the
+/// name is all that follows (`start 2026 H2`) and quoted where more follows
+/// (`threshold "2026 H2" 3`, `reopen "2026 H2" <@ana> <@ben> why`).
+fn cycle_words(sub: &Value, words: &mut Vec<String>) {
+    let verb = name_of(sub);
+    words.push(verb.to_owned());
+    let value = |name: &str| named(sub, name).and_then(value_word);
+    match verb {
+        "threshold" => {
+            words.extend(value("name").as_deref().map(quoted));
+            words.extend(value("peers"));
+        }
+        "reopen" => {
+            words.extend(value("name").as_deref().map(quoted));
+            words.extend(named(sub, "subject").and_then(mention));
+            words.extend(named(sub, "reviewer").and_then(mention));
+            words.extend(value("reason"));
+        }
+        _ => option_words(sub, words),
+    }
+}
+
+/// The quotation marks `/rhythm cycle` reads around a cycle's name.
+const QUOTES: [char; 4] = ['"', '\u{201c}', '\u{201d}', '\''];
+
+/// A cycle's name in quotes, so that the words after it are not read as part of it (quotes
+/// typed around it are dropped, as `/rhythm cycle` drops them). A one-word name holding a
+/// quotation mark (`Ana's`) is left unquoted, as quoting it would end the name early. A name
+/// of several words holding one cannot be written at all: the grammar ends the name at the
+/// inner mark and refuses what is left. Its curly marks are made straight, as the grammar
+/// (`rhythm_domain::reviews::hr_parse`) steps past a closing mark as if it were one byte
+/// long, which a curly one is not.
+fn quoted(name: &str) -> String {
+    let name = name.trim().trim_matches(QUOTES).trim();
+    if !name.contains(QUOTES) {
+        format!("\"{name}\"")
+    } else if !name.contains(char::is_whitespace) {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace(['\u{201c}', '\u{201d}'], "\""))
+    }
+}
+
+/// `parent`'s options, in the order sent.
+fn options(parent: &Value) -> Vec<&Value> {
+    parent
+        .get("options")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// `parent`'s option called `name`.
+fn named<'a>(parent: &'a Value, name: &str) -> Option<&'a Value> {
+    options(parent)
+        .into_iter()
+        .find(|option| name_of(option) == name)
+}
+
+/// An option's name.
+fn name_of(option: &Value) -> &str {
+    option
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Whether `option` is of type `kind`.
+fn is_a(option: &Value, kind: u64) -> bool {
+    option.get("type").and_then(Value::as_u64) == Some(kind)
+}
+
+/// Whether `option` names a person.
+fn is_person(option: &Value) -> bool {
+    is_a(option, USER) || is_a(option, MENTIONABLE)
+}
+
+/// A person option's value as a mention, `<@ID>`.
+fn mention(option: &Value) -> Option<String> {
+    let id = option.get("value").and_then(Value::as_str)?;
+    Some(format!("<@{}>", id.trim()))
+}
+
+/// An option's value as typed: a string trimmed, a number as written.
+fn value_word(option: &Value) -> Option<String> {
+    match option.get("value")? {
+        Value::String(value) => Some(value.trim().to_owned()),
+        Value::Null => None,
+        other => Some(other.to_string()),
     }
 }
 

@@ -192,9 +192,17 @@ impl<S: ChatStore> SlackHandler<S> {
                 Ack::Empty
             }
             Reply::Update(update) => {
+                let api = self.api.clone();
                 if let Some(at) = message.cloned() {
-                    let api = self.api.clone();
                     self.after_ack("chat.update", async move { api.update(&at, &update).await });
+                } else {
+                    // A form's answer with buttons (a review's next page): Slack can't say
+                    // which message the form came from, so it arrives as a DM of its own.
+                    let user = user.to_owned();
+                    self.after_ack("chat.postMessage", async move {
+                        let channel = api.open_dm(&user).await?;
+                        api.post(&channel, &update).await.map(|_| ())
+                    });
                 }
                 Ack::Empty
             }

@@ -252,6 +252,44 @@ impl Chat {
         }
     }
 
+    /// Gives people `range` chat accounts too (the org starts with [`crate::PEOPLE`]);
+    /// [`Self::organise_with_roles`] puts them in the directory.
+    pub(crate) fn add_accounts(&self, range: std::ops::Range<usize>) {
+        match &self.side {
+            Side::Slack(slack) => slack.add_accounts(range),
+            Side::Discord(discord) => discord.add_accounts(range),
+        }
+    }
+
+    /// Person `n` runs `/review` with `text` as Slack people type it, people named `@1`;
+    /// on Discord, as the subcommand and its options.
+    pub(crate) async fn review(&mut self, n: usize, text: &str) -> Outcome {
+        match &mut self.side {
+            Side::Slack(slack) => slack.mentioning(&self.db, n, "/review", text).await,
+            Side::Discord(discord) => discord.review(n, text).await,
+        }
+    }
+
+    /// Person `n` runs `/rhythm cycle` with `text` (`threshold "2026 H2" 3`), people named
+    /// `@1`; on Discord, as the `cycle` group's subcommand and its options.
+    pub(crate) async fn cycle(&mut self, n: usize, text: &str) -> Outcome {
+        match &mut self.side {
+            Side::Slack(slack) => {
+                let text = format!("cycle {text}");
+                slack.mentioning(&self.db, n, "/rhythm", &text).await
+            }
+            Side::Discord(discord) => discord.cycle(n, text).await,
+        }
+    }
+
+    /// Person `n` presses the button labelled `label` on their newest DM.
+    pub(crate) async fn press_labelled(&mut self, n: usize, label: &str) -> Outcome {
+        match &mut self.side {
+            Side::Slack(slack) => slack.press_labelled(&self.db, n, label).await,
+            Side::Discord(discord) => discord.press_labelled(n, label).await,
+        }
+    }
+
     /// Person `n` writes a message in the team channel (Rhythm does not see it).
     pub(crate) fn post(&mut self, n: usize) -> Post {
         match &mut self.side {

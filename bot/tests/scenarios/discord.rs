@@ -31,6 +31,7 @@ use crate::org::{dispatcher, org, paced};
 
 mod coaching;
 mod kudos;
+mod reviews;
 mod wire;
 
 pub(crate) use kudos::KUDOS_CHANNEL;

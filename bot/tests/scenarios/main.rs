@@ -1,4 +1,4 @@
-//! Check-in, kudos, goals, 1:1 and feedback scenarios written once against a platform-neutral driver
+//! Check-in, kudos, goals, 1:1, feedback and review cycle scenarios written once against a platform-neutral driver
 //! ([`chat::Chat`]) and run over every transport: Slack's HTTP Events API and Socket Mode,
 //! Discord's gateway and HTTP interactions endpoint. Each scenario is a module of four tests, one per transport:
 //! `a_week_of_check_ins::over_slack_socket_mode`.
@@ -8,7 +8,7 @@
 //!   and for kudos `kudos`, `post`, `react`, `shortcut`, `post_notices`, `kudos_channel`;
 //! - `slack`, `discord`: each platform's fake and handler wiring, and (`wire`) how what
 //!   people see there reads in the driver's terms;
-//! - `checkins`, `kudos`, `goals`: the scenarios.
+//! - `checkins`, `kudos`, `goals`, `coaching`, `reviews`: the scenarios.
 
 mod chat;
 mod checkins;
@@ -18,6 +18,7 @@ mod goals;
 mod kudos;
 #[path = "../common/org.rs"]
 mod org;
+mod reviews;
 mod slack;
 
 /// How many people have a chat account in every scenario; they are numbered from 0.
@@ -69,6 +70,10 @@ on_every_transport!(
     goals: goals_set_from_chat,
     goal_review_records_progress,
     check_in_records_goal_progress,
+);
+
+on_every_transport!(
+    reviews: a_review_cycle_from_nominations_to_acknowledgement,
 );
 
 on_every_transport!(

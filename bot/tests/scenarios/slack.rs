@@ -26,6 +26,7 @@ use crate::chat::{Outcome, Shown, Submission, serve};
 use crate::org::{dispatcher, org, paced};
 
 mod kudos;
+mod reviews;
 mod wire;
 
 pub(crate) use kudos::KUDOS_CHANNEL;

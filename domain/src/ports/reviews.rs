@@ -39,6 +39,8 @@ pub struct Cycle {
     pub released_at: Option<DateTime<Utc>>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it started (its first reviews were written), if it has.
+    pub started_at: Option<DateTime<Utc>>,
 }
 
 /// What creating a cycle did.

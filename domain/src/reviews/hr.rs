@@ -127,23 +127,16 @@ pub fn participants(
         ));
     }
     let ids: HashMap<_, _> = people.iter().map(|p| (&p.email, p)).collect();
-    let mut reviewed_by_hr = Vec::new();
     let participants: Vec<Participant> = members
         .iter()
-        .map(|person| {
-            let manager = person
+        .map(|person| Participant {
+            person: person.id,
+            manager: person
                 .manager
                 .as_ref()
                 .and_then(|email| ids.get(email))
                 .filter(|manager| manager.active)
-                .map(|manager| manager.id);
-            if manager.is_none() {
-                reviewed_by_hr.push(person.name.to_string());
-            }
-            Participant {
-                person: person.id,
-                manager,
-            }
+                .map(|manager| manager.id),
         })
         .collect();
     let hr = hr.or_else(|| {
@@ -154,6 +147,13 @@ pub fn participants(
         admins.sort_by(|a, b| a.email.cmp(&b.email));
         admins.first().map(|p| p.id)
     });
+    // HR writes the manager review of those without a manager, but not their own.
+    let reviewed_by_hr: Vec<String> = members
+        .iter()
+        .zip(&participants)
+        .filter(|(person, participant)| participant.manager.is_none() && Some(person.id) != hr)
+        .map(|(person, _)| person.name.to_string())
+        .collect();
     match hr {
         Some(hr) => Ok((participants, hr, reviewed_by_hr)),
         None if reviewed_by_hr.is_empty() => Ok((participants, PersonId(0), reviewed_by_hr)),
@@ -504,17 +504,34 @@ pub async fn run<S: ChatStore>(
     let said = match command {
         CycleCommand::Help => Ok(HELP.to_owned()),
         CycleCommand::List => list(store, now).await?,
-        CycleCommand::Create(name) => {
+        CycleCommand::Create { name, participants } => {
             let today = now.with_timezone(&person.timezone.tz()).date_naive();
             match standard(&name, today) {
-                Ok(spec) => Ok(match store.create_cycle(&spec, actor, now).await? {
-                    CreateCycle::Created(_) => created(&spec),
-                    CreateCycle::NameTaken(_) => {
-                        return Ok(Reply::Private(format!(
-                            "A cycle named {name} exists already; nothing changed."
-                        )));
-                    }
-                }),
+                Ok(mut spec) => Ok(
+                    match store
+                        .create_cycle(
+                            &{
+                                if let Some(audience) = participants {
+                                    spec.participants = audience;
+                                }
+                                spec
+                            },
+                            actor,
+                            now,
+                        )
+                        .await?
+                    {
+                        CreateCycle::Created(id) => match store.cycle(id).await? {
+                            Some(cycle) => created(&cycle.spec),
+                            None => format!("{name} is a draft."),
+                        },
+                        CreateCycle::NameTaken(_) => {
+                            return Ok(Reply::Private(format!(
+                                "A cycle named {name} exists already; nothing changed."
+                            )));
+                        }
+                    },
+                ),
                 Err(problem) => Err(problem),
             }
         }
@@ -637,9 +654,14 @@ async fn list<S: Reviews + Directory>(
 /// What creating `spec` says.
 fn created(spec: &CycleSpec) -> String {
     let mut text = format!(
-        "{} is a draft: everyone, the standard form, peers anonymous (shown once {} have \
+        "{} is a draft: {}, the standard form, peers anonymous (shown once {} have \
          answered). Its deadlines:",
-        spec.name, spec.min_responses
+        spec.name,
+        match &spec.participants {
+            crate::schedule::Audience::Everyone => "everyone".to_owned(),
+            audience => audience.to_string(),
+        },
+        spec.min_responses
     );
     for (phase, date) in spec.deadlines.iter() {
         let _ = write!(

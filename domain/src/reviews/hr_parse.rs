@@ -3,20 +3,23 @@
 //! only a name, and by its first word or a quoted name where more follows:
 //!
 //! - `/rhythm cycle list`; `/rhythm cycle status 2026 H2`
-//! - `/rhythm cycle create 2026 H2`: a draft from the standard form, deadlines from today
+//! - `/rhythm cycle create 2026 H2 [for team:Platform]`: a draft from the standard form,
+//!   deadlines from today, for everyone or the people named as in a policy file
 //! - `/rhythm cycle start|release|close 2026 H2`
 //! - `/rhythm cycle threshold "2026 H2" 3`
 //! - `/rhythm cycle reopen "2026 H2" @ana @ben the ratings were swapped`
 
 use super::cycle::MAX_NAME_CHARS;
 use crate::kudos::command::mention;
+use crate::schedule::Audience;
 
 /// What `/rhythm cycle help` says.
 pub const HELP: &str = "Review cycles, for HR:\n\
 • /rhythm cycle list: every cycle, its state and progress\n\
 • /rhythm cycle status 2026 H2: who owes what, per phase, and what is late\n\
-• /rhythm cycle create 2026 H2: a draft cycle for everyone, with the standard form and a \
-week per phase from today (a [[review_cycle]] in the policy file sets any other form or dates)\n\
+• /rhythm cycle create 2026 H2: a draft cycle for everyone (or add `for team:Platform`), with \
+the standard form and a week per phase from today (a [[review_cycle]] in the policy file sets \
+any other form or dates)\n\
 • /rhythm cycle start 2026 H2: starts it: self-reviews and manager reviews are written, \
 everyone gets their packet\n\
 • /rhythm cycle release 2026 H2: sends each person and their manager the results\n\
@@ -32,8 +35,13 @@ pub enum CycleCommand {
     List,
     /// One cycle's progress.
     Status(String),
-    /// A draft from the standard template.
-    Create(String),
+    /// A draft from the standard template, for everyone or these participants.
+    Create {
+        /// Its name.
+        name: String,
+        /// Who is reviewed, if not everyone.
+        participants: Option<Audience>,
+    },
     /// Start a draft.
     Start(String),
     /// Release the results.
@@ -72,7 +80,16 @@ pub fn command(text: &str) -> Result<CycleCommand, String> {
         "" | "help" => Ok(CycleCommand::Help),
         "list" => Ok(CycleCommand::List),
         "status" | "show" => named(CycleCommand::Status),
-        "create" => named(CycleCommand::Create),
+        "create" => {
+            let (name, participants) = match rest.rsplit_once(" for ") {
+                Some((name, audience)) => match Audience::parse(audience) {
+                    Ok(Audience::Channel(_)) | Err(_) => (rest, None),
+                    Ok(audience) => (name, Some(audience)),
+                },
+                None => (rest, None),
+            };
+            self::name(name, verb).map(|name| CycleCommand::Create { name, participants })
+        }
         "start" => named(CycleCommand::Start),
         "release" => named(CycleCommand::Release),
         "close" => named(CycleCommand::Close),
@@ -138,8 +155,11 @@ const QUOTES: [char; 4] = ['"', '“', '”', '\''];
 fn first_name(rest: &str) -> (String, &str) {
     let rest = rest.trim_start();
     if let Some(inner) = rest.strip_prefix(QUOTES) {
-        if let Some(end) = inner.find(QUOTES) {
-            return (inner[..end].trim().to_owned(), &inner[end + 1..]);
+        if let Some((end, quote)) = inner.char_indices().find(|(_, c)| QUOTES.contains(c)) {
+            return (
+                inner[..end].trim().to_owned(),
+                &inner[end + quote.len_utf8()..],
+            );
         }
         return (inner.trim().to_owned(), "");
     }

@@ -1,7 +1,8 @@
 //! What a review cycle sends, through the notices: each participant's packet and each
 //! reviewer's list when it starts; nominations to whoever approves them; a request to each
 //! approved peer; deadline reminders to whoever still owes something (at the cycle's
-//! offsets from each phase's last day, 10:00 in their zone, not on their days away), then
+//! offsets from each phase's last day, 10:00 in their zone, not on their days away, nor
+//! in the cycle's first day, when its start told them what is due), then
 //! the morning after, to their manager, and the morning after that, to HR; and the results
 //! at release. Each is composed when it is posted, from where the cycle stands then:
 //! a reminder to someone who has since done their part is not sent.
@@ -190,6 +191,12 @@ pub fn plan(standing: &Standing, now: DateTime<Utc>) -> Vec<PlannedNotice> {
         return planned;
     }
     let fresh = |due: DateTime<Utc>| due <= now && due > now - SLACK;
+    // A reminder in the first day of the cycle repeats what its start just sent.
+    let just_told = |due: DateTime<Utc>| {
+        cycle
+            .started_at
+            .is_some_and(|started| due < started + Duration::days(1))
+    };
     let mut add = |subject: Subject, person: &Person, due: DateTime<Utc>| {
         if let Some(platform) = person.dm_platform(None) {
             planned.push(PlannedNotice {
@@ -219,7 +226,7 @@ pub fn plan(standing: &Standing, now: DateTime<Utc>) -> Vec<PlannedNotice> {
             for offset in &cycle.spec.reminders {
                 let due = morning(last, zone) + offset.0;
                 let day = due.with_timezone(&zone).date_naive();
-                if fresh(due) && !away(person, day) {
+                if fresh(due) && !away(person, day) && !just_told(due) {
                     add(
                         Subject::Due(cycle.id, phase, offset.0.num_seconds()),
                         person,
@@ -400,7 +407,7 @@ fn request(standing: &Standing, review: &Review) -> Message {
         blocks: vec![
             Block::Header(spec.name.clone()),
             Block::Text(format!(
-                "**{}** would value your review{due}. {privacy}",
+                "{} would value your review{due}. {privacy}",
                 escape_markup(&subject)
             )),
             Block::Buttons(vec![write_button(review, &standing.name(review.subject))]),
@@ -425,7 +432,7 @@ fn nominated(standing: &Standing, subject: PersonId, viewer: &Person) -> Option<
         blocks: vec![
             Block::Header(standing.cycle.spec.name.clone()),
             Block::Text(format!(
-                "**{}** would like these peers to review them: {}. Approve them as they are, \
+                "{} would like these peers to review them: {}. Approve them as they are, \
                  or name the peers you approve instead: `/review approve @{} @ana @ben @cy`.",
                 escape_markup(&name),
                 escape_markup(&proposed.join(", ")),
@@ -466,7 +473,7 @@ fn owed_message(
     let zone = viewer.timezone.tz();
     let mut text = match intro {
         Intro::Started => format!(
-            "**{}** has started. You write these reviews{}:",
+            "{} has started. You write these reviews{}:",
             escape_markup(&spec.name),
             spec.deadlines
                 .of(Phase::ManagerReviews)
@@ -484,15 +491,12 @@ fn owed_message(
                 _ => format!("on {}", day.format("%a %-d %b")),
             };
             format!(
-                "⏰ {} for **{}** are due {when}. Still to do:",
+                "⏰ {} for {} are due {when}. Still to do:",
                 phase.label(),
                 escape_markup(&spec.name)
             )
         }
-        Intro::Asked => format!(
-            "Your part in **{}** still to do:",
-            escape_markup(&spec.name)
-        ),
+        Intro::Asked => format!("Your part in {} still to do:", escape_markup(&spec.name)),
     };
     let mut buttons = Vec::new();
     for debt in debts {
@@ -611,7 +615,7 @@ fn late(standing: &Standing, phase: Phase, level: Level, viewer: &Person) -> Opt
         }
     }
     let mut text = format!(
-        "{} for **{}** were due {}. Still outstanding{}:",
+        "{} for {} were due {}. Still outstanding{}:",
         phase.label(),
         escape_markup(&spec.name),
         day.format("%a %-d %b"),

@@ -123,6 +123,7 @@ mod tests {
             state: CycleState::Active,
             released_at: released_at.map(utc),
             created_at: utc("2026-01-01T00:00:00Z"),
+            started_at: None,
         }
     }
 

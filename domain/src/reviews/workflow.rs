@@ -197,6 +197,13 @@ pub fn progress(review: &Review, cycle: &Cycle, subject: &str, next: usize) -> M
                 .join("; ")
         )
     };
+    if next >= all.len() && !missing.is_empty() && all.len() == 1 {
+        buttons.push(button(
+            WRITE,
+            pages::value(review.id.0, 0),
+            "Continue writing",
+        ));
+    }
     if all.len() > 1 {
         for n in 0..next.min(all.len()) {
             let label = format!("Edit page {}", n + 1);

@@ -26,8 +26,9 @@ use crate::error::classify;
 type Connection = <Db as sqlx::Database>::Connection;
 
 /// Every column of a cycle; conditions follow `WHERE TRUE`.
-const SELECT_CYCLES: &str = "SELECT id, name, spec, state, released_at, created_at \
-     FROM review_cycles WHERE TRUE";
+const SELECT_CYCLES: &str = "SELECT id, name, spec, state, released_at, created_at, \
+     (SELECT MIN(r.created_at) FROM reviews r WHERE r.cycle_id = review_cycles.id) \
+     AS started_at FROM review_cycles WHERE TRUE";
 
 #[derive(sqlx::FromRow)]
 struct CycleRow {
@@ -37,6 +38,7 @@ struct CycleRow {
     state: String,
     released_at: Option<i64>,
     created_at: i64,
+    started_at: Option<i64>,
 }
 
 impl CycleRow {
@@ -57,6 +59,7 @@ impl CycleRow {
                 .ok_or_else(|| anyhow::anyhow!("stored cycle state `{}`", self.state))?,
             released_at: self.released_at.map(instant).transpose()?,
             created_at: instant(self.created_at)?,
+            started_at: self.started_at.map(instant).transpose()?,
         })
     }
 }

@@ -131,6 +131,7 @@ async fn a_cycle_is_created_once_per_name_as_a_draft_and_read_back_whole() {
             state: CycleState::Draft,
             released_at: None,
             created_at: at(0),
+            started_at: None,
         })
     );
     assert_eq!(store.cycle(CycleId(id.0 + 1)).await.unwrap(), None);
@@ -169,6 +170,11 @@ async fn starting_a_draft_writes_participants_and_their_self_and_manager_reviews
 
     let cycle = store.cycle(id).await.unwrap().unwrap();
     assert_eq!(cycle.state, CycleState::Active);
+    assert_eq!(
+        cycle.started_at,
+        Some(at(100)),
+        "when its first reviews were written"
+    );
     let mut participants = store.participants(id).await.unwrap();
     participants.sort_by_key(|participant| participant.person);
     let mut expected = vec![participant(ana, Some(bo)), participant(cy, None)];

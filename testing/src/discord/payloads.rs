@@ -69,6 +69,8 @@ pub enum OptionValue {
     User(String),
     /// A BOOLEAN option (type 5).
     Flag(bool),
+    /// An INTEGER option (type 4).
+    Integer(i64),
 }
 
 /// [`slash_command`] with options of any type: `Some(("give", &[("to",
@@ -85,28 +87,60 @@ pub fn slash_command_with(
         "type": 1,
     });
     if let Some((subcommand, options)) = subcommand {
-        let mut users = serde_json::Map::new();
-        let options: Vec<Value> = options
-            .iter()
-            .map(|(name, value)| match value {
-                OptionValue::Text(text) => json!({"type": 3, "name": name, "value": text}),
-                OptionValue::User(id) => {
-                    users.insert(id.clone(), person(id));
-                    json!({"type": 6, "name": name, "value": id})
-                }
-                OptionValue::Flag(flag) => json!({"type": 5, "name": name, "value": flag}),
-            })
-            .collect();
+        let (sub, users) = subcommand_option(subcommand, options);
         if !users.is_empty() {
             data["resolved"] = json!({ "users": users });
-        }
-        let mut sub = json!({"type": 1, "name": subcommand});
-        if !options.is_empty() {
-            sub["options"] = json!(options);
         }
         data["options"] = json!([sub]);
     }
     interaction(2, user_id, &dm_channel_id(user_id), data)
+}
+
+/// [`slash_command_with`] for a subcommand in a group: `/rhythm cycle start name:…` is
+/// `("rhythm", "cycle", "start", &[("name", OptionValue::Text(…))])`.
+pub fn slash_command_in_group(
+    user_id: &str,
+    name: &str,
+    group: &str,
+    subcommand: &str,
+    options: &[(&str, OptionValue)],
+) -> Value {
+    let (sub, users) = subcommand_option(subcommand, options);
+    let mut data = json!({
+        "id": command_id(name),
+        "name": name,
+        "type": 1,
+        "options": [{"type": 2, "name": group, "options": [sub]}],
+    });
+    if !users.is_empty() {
+        data["resolved"] = json!({ "users": users });
+    }
+    interaction(2, user_id, &dm_channel_id(user_id), data)
+}
+
+/// A subcommand option holding `options`, and the users they name (for `resolved`).
+fn subcommand_option(
+    subcommand: &str,
+    options: &[(&str, OptionValue)],
+) -> (Value, serde_json::Map<String, Value>) {
+    let mut users = serde_json::Map::new();
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(name, value)| match value {
+            OptionValue::Text(text) => json!({"type": 3, "name": name, "value": text}),
+            OptionValue::Integer(n) => json!({"type": 4, "name": name, "value": n}),
+            OptionValue::User(id) => {
+                users.insert(id.clone(), person(id));
+                json!({"type": 6, "name": name, "value": id})
+            }
+            OptionValue::Flag(flag) => json!({"type": 5, "name": name, "value": flag}),
+        })
+        .collect();
+    let mut sub = json!({"type": 1, "name": subcommand});
+    if !options.is_empty() {
+        sub["options"] = json!(options);
+    }
+    (sub, users)
 }
 
 /// `user_id` runs the message command `name` (from a message's *Apps* menu) on `message`

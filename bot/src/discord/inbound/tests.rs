@@ -482,3 +482,131 @@ fn a_gateway_reaction_names_the_giver_the_emoji_and_the_message() {
     data.as_object_mut().unwrap().remove("emoji");
     assert!(super::reaction(&data).unwrap_err().0.contains("emoji.name"));
 }
+
+/// The text a `/command` with these options arrives as.
+fn command_text_of(name: &str, options: Value) -> String {
+    let mut payload = json(fixture!("interaction_application_command_slash.json"));
+    payload["data"]["name"] = name.into();
+    payload["data"]["options"] = options;
+    let Inbound::Command { text, .. } = interaction(&payload).unwrap() else {
+        panic!("a command");
+    };
+    text
+}
+
+#[test]
+fn review_puts_the_report_then_the_peers_by_field_whatever_order_they_were_filled_in() {
+    assert_eq!(
+        command_text_of("review", json!([{"type": 1, "name": "mine"}])),
+        "",
+        "a bare /review"
+    );
+    assert_eq!(
+        command_text_of(
+            "review",
+            json!([{"type": 1, "name": "approve", "options": [
+                {"type": 6, "name": "peer2", "value": "3"},
+                {"type": 6, "name": "peer1", "value": "2"},
+                {"type": 6, "name": "report", "value": "1"},
+            ]}])
+        ),
+        "approve <@1> <@2> <@3>"
+    );
+    assert_eq!(
+        command_text_of(
+            "review",
+            json!([{"type": 1, "name": "nominate", "options": [
+                {"type": 6, "name": "peer3", "value": "3"},
+                {"type": 6, "name": "peer1", "value": "1"},
+            ]}])
+        ),
+        "nominate <@1> <@3>"
+    );
+    assert_eq!(
+        command_text_of("review", json!([{"type": 1, "name": "results"}])),
+        "results"
+    );
+}
+
+#[test]
+fn a_cycle_subcommand_group_quotes_the_name_where_more_words_follow_it() {
+    let cycle = |verb: &str, options: Value| {
+        command_text_of(
+            "rhythm",
+            json!([{"type": 2, "name": "cycle", "options": [
+                {"type": 1, "name": verb, "options": options}
+            ]}]),
+        )
+    };
+    assert_eq!(
+        cycle(
+            "start",
+            json!([{"type": 3, "name": "name", "value": " 2026 H2 "}])
+        ),
+        "cycle start 2026 H2"
+    );
+    assert_eq!(
+        cycle(
+            "threshold",
+            json!([
+                {"type": 4, "name": "peers", "value": 3},
+                {"type": 3, "name": "name", "value": "2026 H2"},
+            ])
+        ),
+        "cycle threshold \"2026 H2\" 3"
+    );
+    assert_eq!(
+        cycle(
+            "threshold",
+            json!([
+                {"type": 3, "name": "name", "value": "“2026 H2”"},
+                {"type": 4, "name": "peers", "value": 4},
+            ])
+        ),
+        "cycle threshold \"2026 H2\" 4",
+        "quotes typed around the name are not doubled"
+    );
+    assert_eq!(
+        cycle(
+            "threshold",
+            json!([
+                {"type": 3, "name": "name", "value": "Ana's"},
+                {"type": 4, "name": "peers", "value": 5},
+            ])
+        ),
+        "cycle threshold Ana's 5",
+        "a one-word name holding a quote is left as it is"
+    );
+    let unwritable = cycle(
+        "threshold",
+        json!([
+            {"type": 3, "name": "name", "value": "the “big” one"},
+            {"type": 4, "name": "peers", "value": 3},
+        ]),
+    );
+    assert_eq!(unwritable, "cycle threshold \"the \"big\" one\" 3");
+    assert!(
+        rhythm_domain::command::parse("rhythm", &unwritable).is_err(),
+        "refused, not read as another cycle"
+    );
+    assert_eq!(
+        cycle(
+            "reopen",
+            json!([
+                {"type": 3, "name": "reason", "value": "the ratings were swapped"},
+                {"type": 6, "name": "reviewer", "value": "2"},
+                {"type": 6, "name": "subject", "value": "1"},
+                {"type": 3, "name": "name", "value": "2026 H2"},
+            ])
+        ),
+        "cycle reopen \"2026 H2\" <@1> <@2> the ratings were swapped"
+    );
+    assert_eq!(cycle("list", json!([])), "cycle list");
+    assert_eq!(
+        command_text_of(
+            "rhythm",
+            json!([{"type": 2, "name": "cycle", "options": []}])
+        ),
+        "cycle"
+    );
+}
