@@ -193,12 +193,13 @@ async fn mine<S: ChatStore>(
         .iter()
         .map(|phase| standing.debts_of(*phase, person.id).len())
         .sum();
-        let mine = standing.participant(person.id).is_some();
-        if owed == 0 && !mine {
+        // How many reviews of them are in is not said: watching it change would tell them
+        // when each reviewer submitted.
+        if owed == 0 && standing.participant(person.id).is_none() {
             continue;
         }
         let name = &standing.cycle.spec.name;
-        let mut line = if owed == 0 {
+        let line = if owed == 0 {
             format!("{name}: nothing left for you to do.")
         } else {
             send(
@@ -214,21 +215,6 @@ async fn mine<S: ChatStore>(
                 if owed == 1 { "" } else { "s" }
             )
         };
-        if mine {
-            let reviews: Vec<_> = standing
-                .reviews
-                .iter()
-                .filter(|r| r.subject == person.id && r.kind != Reviewer::SelfReview)
-                .collect();
-            let done = reviews
-                .iter()
-                .filter(|r| r.state == ReviewState::Submitted)
-                .count();
-            line.push_str(&format!(
-                " About you: {done} of {} reviews by your manager and peers are in.",
-                reviews.len()
-            ));
-        }
         lines.push(line);
     }
     Ok(if lines.is_empty() {

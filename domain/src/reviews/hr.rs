@@ -14,9 +14,10 @@ use super::anonymity::MIN_K;
 use super::cycle::{CycleDoc, CycleSpec};
 use super::form::Reviewer;
 use super::hr_parse::{CycleCommand, HELP};
-use super::model::{CycleState, Phase, ReviewState};
+use super::model::{CycleState, ReviewState};
 use super::notices::{self, Subject};
-use super::standing::{Standing, end_of, phase_of};
+pub use super::progress::{PhaseProgress, Progress};
+use super::standing::Standing;
 use crate::chat::Reply;
 use crate::command::mentioned;
 use crate::people::{Person, PersonId, Platform, Role, Roster};
@@ -340,150 +341,6 @@ pub async fn reopen<S: Reviews + Directory>(
     )
 }
 
-/// A phase's progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PhaseProgress {
-    /// Its key: `self_reviews`.
-    pub phase: &'static str,
-    /// Its last day.
-    pub deadline: NaiveDate,
-    /// Done.
-    pub done: usize,
-    /// Expected in all.
-    pub total: usize,
-    /// Done after the deadline, or still owed after it.
-    pub late: usize,
-}
-
-/// A cycle's progress, for HR.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// The cycle.
-    pub name: String,
-    /// `draft`, `active`, `closed`.
-    pub state: &'static str,
-    /// When its results were released.
-    pub released_at: Option<DateTime<Utc>>,
-    /// People reviewed.
-    pub participants: usize,
-    /// Per phase with work in it.
-    pub phases: Vec<PhaseProgress>,
-    /// Results acknowledged.
-    pub acknowledged: usize,
-}
-
-impl Progress {
-    /// Where `standing` is at `now`, with `acknowledged` results acknowledged.
-    pub fn of(standing: &Standing, acknowledged: usize, now: DateTime<Utc>) -> Self {
-        let deadlines = &standing.cycle.spec.deadlines;
-        let mut phases = Vec::new();
-        for (phase, deadline) in deadlines.iter() {
-            let due = end_of(deadline);
-            let (done, total, late) = match phase {
-                Phase::Nominations => {
-                    let total = standing.participants.len();
-                    let approved = standing
-                        .participants
-                        .iter()
-                        .filter(|p| {
-                            standing
-                                .nominations_of(p.person)
-                                .iter()
-                                .any(|n| n.status == crate::ports::NominationStatus::Approved)
-                        })
-                        .count();
-                    let late = if now > due { total - approved } else { 0 };
-                    (approved, total, late)
-                }
-                Phase::Calibration | Phase::Release => continue,
-                _ => {
-                    let reviews: Vec<_> = standing
-                        .reviews
-                        .iter()
-                        .filter(|r| phase_of(r.kind) == phase)
-                        .collect();
-                    let done = reviews
-                        .iter()
-                        .filter(|r| r.state == ReviewState::Submitted)
-                        .count();
-                    let late = reviews
-                        .iter()
-                        .filter(|r| match (r.state, r.submitted_at) {
-                            (ReviewState::Submitted, Some(at)) => at > due,
-                            _ => now > due,
-                        })
-                        .count();
-                    (done, reviews.len(), late)
-                }
-            };
-            phases.push(PhaseProgress {
-                phase: phase.as_str(),
-                deadline,
-                done,
-                total,
-                late,
-            });
-        }
-        Self {
-            name: standing.cycle.spec.name.clone(),
-            state: standing.cycle.state.as_str(),
-            released_at: standing.cycle.released_at,
-            participants: standing.participants.len(),
-            phases,
-            acknowledged,
-        }
-    }
-
-    /// Reads `cycle`'s progress at `now`.
-    pub async fn load<S: Reviews + Directory>(
-        store: &S,
-        cycle: &Cycle,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Self>, StoreError> {
-        let Some(standing) = Standing::load(store, cycle.id).await? else {
-            return Ok(None);
-        };
-        let acknowledged = store.acknowledgements(cycle.id).await?.len();
-        Ok(Some(Self::of(&standing, acknowledged, now)))
-    }
-
-    /// How it reads in chat and a terminal.
-    pub fn text(&self) -> String {
-        let mut text = format!(
-            "{} · {} · {} people",
-            self.name,
-            match (self.state, self.released_at) {
-                (_, Some(at)) => format!("released {}", at.format("%-d %b %Y")),
-                (state, None) => state.to_owned(),
-            },
-            self.participants
-        );
-        for phase in &self.phases {
-            let label = Phase::parse(phase.phase).map_or(phase.phase, Phase::label);
-            let _ = write!(
-                text,
-                "\n• {label} (due {}): {} of {} done{}",
-                phase.deadline.format("%a %-d %b"),
-                phase.done,
-                phase.total,
-                if phase.late > 0 {
-                    format!(", {} late", phase.late)
-                } else {
-                    String::new()
-                }
-            );
-        }
-        if self.released_at.is_some() {
-            let _ = write!(
-                text,
-                "\n• Acknowledged: {} of {}",
-                self.acknowledged, self.participants
-            );
-        }
-        text
-    }
-}
-
 /// Runs HR's `command` from chat, for `person` (an HR admin).
 pub async fn run<S: ChatStore>(
     store: &S,
@@ -678,4 +535,98 @@ fn created(spec: &CycleSpec) -> String {
         spec.name
     );
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::{DisplayName, Email, Timezone};
+
+    fn person(id: i64, name: &str, role: Role, manager: Option<&str>) -> Person {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let email = |name: &str| Email::parse(&format!("{}@x.com", name.to_lowercase())).unwrap();
+        Person {
+            id: PersonId(id),
+            email: email(name),
+            name: DisplayName::parse(name).unwrap(),
+            timezone: Timezone::parse("UTC").unwrap(),
+            timezone_source: Default::default(),
+            role,
+            manager: manager.map(email),
+            teams: Vec::new(),
+            region: None,
+            active: true,
+            identities: Vec::new(),
+            quiet_hours: None,
+            out_of_office: Vec::new(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn spec() -> CycleSpec {
+        standard("H1", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn participants_come_with_their_active_manager_and_hr_reviews_the_rest() {
+        let mut gone = person(4, "Gus", Role::Manager, None);
+        gone.active = false;
+        let people = [
+            person(1, "Hana", Role::HrAdmin, None),
+            person(2, "Ana", Role::Employee, Some("gus")),
+            person(3, "Ben", Role::Employee, Some("hana")),
+            gone,
+        ];
+        let (participants, hr, by_hr) = participants(&spec(), &people, None).unwrap();
+        assert_eq!(hr, PersonId(1), "the first HR admin");
+        assert_eq!(
+            participants,
+            vec![
+                Participant {
+                    person: PersonId(1),
+                    manager: None
+                },
+                Participant {
+                    person: PersonId(2),
+                    manager: None
+                },
+                Participant {
+                    person: PersonId(3),
+                    manager: Some(PersonId(1))
+                },
+            ]
+        );
+        assert_eq!(by_hr, vec!["Ana".to_owned()], "not Hana herself");
+    }
+
+    #[test]
+    fn with_no_one_to_review_them_or_no_one_at_all_a_start_is_refused() {
+        let people = [person(2, "Ana", Role::Employee, None)];
+        let refused = participants(&spec(), &people, None).unwrap_err();
+        assert!(refused.contains("Ana have no manager"), "{refused}");
+        let mut only_team = spec();
+        only_team.participants = crate::schedule::Audience::parse("team:Nobody").unwrap();
+        let refused = participants(&only_team, &people, None).unwrap_err();
+        assert!(refused.contains("has no one to review"), "{refused}");
+    }
+
+    #[test]
+    fn the_standard_cycle_has_a_week_per_phase_and_a_five_level_form() {
+        let spec = spec();
+        let days: Vec<String> = spec.deadlines.iter().map(|(_, d)| d.to_string()).collect();
+        assert_eq!(
+            days,
+            [
+                "2026-03-09",
+                "2026-03-16",
+                "2026-03-23",
+                "2026-03-30",
+                "2026-04-06"
+            ]
+        );
+        assert_eq!(spec.form.levels(), Some(5));
+        assert_eq!(spec.min_responses, 5);
+        assert!(standard(&"x".repeat(81), NaiveDate::MIN).is_err());
+    }
 }

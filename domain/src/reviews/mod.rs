@@ -15,8 +15,8 @@
 //! - [`parse`]: `/review` as typed; [`hr_parse`]: `/rhythm cycle …`, HR's verbs.
 //! - [`chat`]: `/review` and the review buttons: nominating, approving, results.
 //! - [`hr`]: HR's verbs (chat and CLI): create, start, release, close, reopen, threshold,
-//!   and a cycle's progress.
-//! - [`notices`]: what a cycle sends: packets, requests, deadline reminders, escalations,
+//!   and a cycle's progress ([`progress`]).
+//! - [`notices`] (and what they say, `messages`): what a cycle sends: packets, requests, deadline reminders, escalations,
 //!   results.
 //! - [`workflow`]: writing a review in chat: pages, drafts, submission.
 //! - [`standing`]: where a running cycle stands: what each person still owes, per phase.
@@ -29,11 +29,13 @@ pub mod cycle;
 pub mod form;
 pub mod hr;
 pub mod hr_parse;
+mod messages;
 pub mod model;
 pub mod notices;
 pub mod packet;
 pub mod pages;
 pub mod parse;
+pub mod progress;
 pub mod results;
 pub mod score;
 pub mod standing;
