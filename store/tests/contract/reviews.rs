@@ -225,6 +225,31 @@ async fn starting_a_draft_writes_participants_and_their_self_and_manager_reviews
 }
 
 #[tokio::test]
+async fn hr_in_their_own_cycle_without_a_manager_writes_no_manager_review_of_themselves() {
+    let db = TestDb::new().await;
+    let [ana, _, _, dee] = people(&db).await;
+    let store = &db.store;
+    let id = create(store, "2026 H2", 0).await;
+    let everyone = [participant(ana, None), participant(dee, None)];
+    assert!(
+        store
+            .start_cycle(id, &everyone, dee, "cli:hr", at(100))
+            .await
+            .unwrap()
+    );
+    let mut written = listed(store, ReviewFilter::default()).await;
+    written.sort_by_key(|&(subject, reviewer, kind, _)| (subject, reviewer, kind));
+    let pending = ReviewState::Pending;
+    let mut expected = vec![
+        (ana, ana, Reviewer::SelfReview, pending),
+        (ana, dee, Reviewer::Manager, pending),
+        (dee, dee, Reviewer::SelfReview, pending),
+    ];
+    expected.sort_by_key(|&(subject, reviewer, kind, _)| (subject, reviewer, kind));
+    assert_eq!(written, expected);
+}
+
+#[tokio::test]
 async fn the_threshold_changes_audited_until_the_results_are_released_once() {
     let db = TestDb::new().await;
     let (_, id) = started(&db).await;
