@@ -173,7 +173,8 @@ where
     } else if interaction.action().starts_with("feedback:") {
         crate::feedback::workflow::interact(store, &person, platform, interaction, now).await
     } else if interaction.action().starts_with("review:") {
-        crate::reviews::chat::interact(store, &person, platform, interaction, now).await
+        let actor = format!("{platform}:{user}");
+        crate::reviews::chat::interact(store, &person, &actor, interaction, now).await
     } else {
         crate::checkin::workflow::interact(store, &person, interaction, now).await
     }

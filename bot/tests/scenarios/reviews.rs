@@ -195,6 +195,13 @@ pub(crate) async fn a_review_cycle_from_nominations_to_acknowledgement(transport
             .text
             .contains("Person 3 would value your review")
     );
+    let approvals = "SELECT COUNT(*) FROM audit_log WHERE action = 'review.nominations_approved' \
+                     AND actor LIKE '%:%'";
+    assert_eq!(
+        chat.count(approvals).await,
+        2,
+        "each approval audited, by its chat account"
+    );
 
     // Sun 8 Mar, the day before nominations close: a reminder to each who has not
     // nominated, none to those who have.

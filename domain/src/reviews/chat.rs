@@ -72,11 +72,12 @@ pub async fn run<S: ChatStore>(
     Ok(Reply::Private(said))
 }
 
-/// What `person` pressing a review button or sending a review page does.
+/// What `person` (`actor` in the audit log) pressing a review button or sending a review
+/// page does.
 pub async fn interact<S: ChatStore>(
     store: &S,
     person: &Person,
-    platform: Platform,
+    actor: &str,
     interaction: &Interaction,
     now: DateTime<Utc>,
 ) -> Result<Reply, StoreError> {
@@ -105,19 +106,8 @@ pub async fn interact<S: ChatStore>(
             let Some(standing) = Standing::load(store, CycleId(cycle)).await? else {
                 return Ok(Reply::Private("That cycle no longer exists.".to_owned()));
             };
-            let actor = format!("{platform}:{}", person.email);
             Ok(
-                match approve(
-                    store,
-                    &standing,
-                    person,
-                    PersonId(subject),
-                    &[],
-                    &actor,
-                    now,
-                )
-                .await?
-                {
+                match approve(store, &standing, person, PersonId(subject), &[], actor, now).await? {
                     Ok(said) => Reply::Update(Message {
                         summary: said.clone(),
                         blocks: vec![

@@ -4,7 +4,8 @@
 //! Reading a file checks everything that can be checked without the database and reports
 //! every problem at once, each naming the schedule (or calendar, or template) and the key.
 //! What needs the database (does a schedule's template exist?) is checked when applying.
-//! `templates` reads the `[[checkin_template]]` tables and plans their writes.
+//! `templates` reads the `[[checkin_template]]` tables and plans their writes; review cycles
+//! (`[[review_cycle]]`) are read by [`crate::reviews::cycle::read_cycles`].
 
 use std::collections::HashSet;
 
@@ -23,6 +24,7 @@ use crate::kudos::policy::KudosDoc;
 use crate::oneonone::pairs::{PairDoc, PolicyPair, read_pairs};
 use crate::oneonone::{CoachingDoc, CoachingPolicy};
 use crate::people::Invalid;
+use crate::reviews::cycle::{CycleDoc, CycleSpec, read_cycles};
 
 mod templates;
 
@@ -43,6 +45,9 @@ pub struct Policy {
     pub coaching: Option<CoachingPolicy>,
     /// Its `[[one_on_one]]` pairs, in file order.
     pub one_on_ones: Vec<PolicyPair>,
+    /// Its `[[review_cycle]]` tables, in file order: created as drafts when applied, a
+    /// cycle whose name is stored already left as it is.
+    pub review_cycles: Vec<CycleSpec>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +63,8 @@ struct RawPolicy {
     coaching: Option<CoachingDoc>,
     #[serde(default)]
     one_on_one: Vec<PairDoc>,
+    #[serde(default)]
+    review_cycle: Vec<CycleDoc>,
 }
 
 #[derive(Deserialize)]
@@ -225,7 +232,8 @@ impl Problems<'_> {
 }
 
 impl Policy {
-    /// Reads a policy file's text: every schedule, calendar and template, or every problem.
+    /// Reads a policy file's text: every schedule, calendar, template, pair and review
+    /// cycle, or every problem.
     pub fn parse(text: &str) -> Result<Self, Vec<String>> {
         let raw: RawPolicy = toml::from_str(text).map_err(|error| vec![error.to_string()])?;
         let mut found = Vec::new();
@@ -272,6 +280,7 @@ impl Policy {
                 .ok()
         });
         let one_on_ones = read_pairs(&raw.one_on_one, &mut found);
+        let review_cycles = read_cycles(&raw.review_cycle, &mut found);
         if found.is_empty() {
             Ok(Self {
                 calendars,
@@ -280,6 +289,7 @@ impl Policy {
                 kudos,
                 coaching,
                 one_on_ones,
+                review_cycles,
             })
         } else {
             Err(found)

@@ -441,3 +441,55 @@ fn a_template_survives_the_round_trip_through_its_stored_document() {
         assert_eq!(back, template, "{json}");
     }
 }
+
+const REVIEW_CYCLE: &str = r#"
+[[review_cycle]]
+name = "2026 H2"
+participants = "everyone"
+min_responses = 3
+deadlines = { nominations = "2026-12-01", self_reviews = "2026-12-08", peer_reviews = "2026-12-15", manager_reviews = "2026-12-20", release = "2027-01-08" }
+
+[[review_cycle.section]]
+title = "Craft"
+
+[[review_cycle.section.question]]
+id = "quality"
+prompt = "Quality of their work"
+kind = "rating"
+levels = ["Often needs rework", "Needs some rework", "Solid", "Raises the bar", "Sets the bar"]
+"#;
+
+#[test]
+fn review_cycles_are_read_with_the_rest_of_the_file() {
+    let policy = Policy::parse(&format!("{MINIMAL}{REVIEW_CYCLE}")).unwrap();
+    assert_eq!(policy.schedules.len(), 1);
+    assert_eq!(policy.review_cycles.len(), 1);
+    assert_eq!(policy.review_cycles[0].name, "2026 H2");
+    assert_eq!(policy.review_cycles[0].min_responses, 3);
+    assert!(
+        Policy::parse(MINIMAL).unwrap().review_cycles.is_empty(),
+        "no [[review_cycle]], no cycles"
+    );
+}
+
+#[test]
+fn a_bad_review_cycle_refuses_the_whole_file_with_the_other_problems() {
+    let text = format!(
+        "{}{}",
+        MINIMAL.replace("check_in", "standup"),
+        REVIEW_CYCLE.replace("min_responses = 3", "min_responses = 2")
+    );
+    let found = problems(&text);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with("schedule `Weekly`: kind:"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with(
+            "review_cycle `2026 H2`: min_responses: 2 would let too few answers point to a \
+             reviewer; use at least 3"
+        ),
+        "{found:#?}"
+    );
+}
