@@ -83,6 +83,152 @@ pub enum Command {
     /// Thursday 15:00.
     #[command(subcommand)]
     Oneonone(OneOnOneCommand),
+    /// Review cycles, for HR: create them (from a policy file's [[review_cycle]] or the
+    /// standard form), start them, follow their progress, set the anonymity threshold,
+    /// reopen a review, release the results and close them.
+    #[command(subcommand, after_help = CYCLE_EXAMPLES)]
+    Cycle(CycleCommand),
+}
+
+const CYCLE_EXAMPLES: &str = "A cycle's life:\n  \
+rhythm cycle create --file cycles.toml   a draft per [[review_cycle]] in the file\n  \
+rhythm cycle start \"2026 H2\"             reviews are written, packets sent\n  \
+rhythm cycle show \"2026 H2\"              what is done, per phase, and what is late\n  \
+rhythm cycle release \"2026 H2\"           each person and their manager get the results\n  \
+rhythm cycle close \"2026 H2\"             no more reviews\n\n\
+A name with a space is quoted; case does not matter. A refusal says why on stderr, exits \
+with code 2 and changes nothing. Every change is written to the audit log as cli:$USER.";
+
+/// `rhythm cycle …`
+#[derive(Debug, Subcommand)]
+pub enum CycleCommand {
+    /// Every review cycle, newest first: its state, people, and each phase's deadline, work
+    /// done and late.
+    #[command(after_help = "Examples:\n  \
+                      rhythm cycle list\n  \
+                      rhythm cycle list --json | jq '.[] | select(.state == \"active\")'")]
+    List {
+        /// Print a JSON array of {"name", "state" (draft, active, closed), "released_at",
+        /// "participants", "phases": [{"phase", "deadline", "done", "total", "late"}],
+        /// "acknowledged"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One cycle's progress: per phase, how much of the work is done and how much is late;
+    /// once released, how many people acknowledged their results.
+    #[command(after_help = "Examples:\n  \
+                      rhythm cycle show \"2026 H2\"\n  \
+                      rhythm cycle show \"2026 H2\" --json | jq '.phases[] | select(.late > 0)'")]
+    Show {
+        /// The cycle's name (`rhythm cycle list` shows them).
+        name: String,
+        /// Print it as JSON, the shape of one `cycle list --json` entry.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create draft cycles: every [[review_cycle]] of a file, or one for everyone with the
+    /// standard form.
+    #[command(long_about = CYCLE_CREATE_HELP, after_help = CYCLE_CREATE_EXAMPLES)]
+    Create(CycleCreateArgs),
+    /// Start a draft cycle: its participants are read from the directory now, each gets a
+    /// self-review and a manager review by their manager, and their packets and reviewers'
+    /// lists are sent.
+    #[command(after_help = "Examples:\n  \
+                      rhythm cycle start \"2026 H2\"\n  \
+                      rhythm cycle start \"2026 H2\" --hr hana@example.com")]
+    Start {
+        /// The draft cycle's name.
+        name: String,
+        /// Who writes the manager review of people without a manager (active, by email)
+        /// [default: the first HR admin by email].
+        #[arg(long, value_name = "EMAIL")]
+        hr: Option<String>,
+    },
+    /// Release a running cycle's results: each participant and whoever wrote their manager
+    /// review get them. Once released, the threshold no longer changes.
+    #[command(after_help = "Example:\n  rhythm cycle release \"2026 H2\"")]
+    Release {
+        /// The cycle's name.
+        name: String,
+    },
+    /// Close a running cycle: it takes no more reviews (and, if its results are not out, they
+    /// can no longer be released).
+    #[command(after_help = "Example:\n  rhythm cycle close \"2026 H2\"")]
+    Close {
+        /// The cycle's name.
+        name: String,
+    },
+    /// Set how many peers must answer before their answers show (at least 3; only before
+    /// release). The old and new values are written to the audit log.
+    #[command(after_help = "Example:\n  rhythm cycle threshold \"2026 H2\" 4")]
+    Threshold {
+        /// The cycle's name.
+        name: String,
+        /// Peers needed: 3 or more.
+        #[arg(value_name = "K")]
+        k: usize,
+    },
+    /// Reopen a submitted review of a running cycle, so its reviewer can change it and submit
+    /// it again. The reason is written to the audit log.
+    #[command(after_help = "Example:\n  \
+                      rhythm cycle reopen \"2026 H2\" --subject ana@example.com \\\n      \
+                      --reviewer ben@example.com --reason \"the ratings were swapped\"")]
+    Reopen {
+        /// The cycle's name.
+        name: String,
+        /// Whom the review is about (their email).
+        #[arg(long, value_name = "EMAIL")]
+        subject: String,
+        /// Who wrote it (their email).
+        #[arg(long, value_name = "EMAIL")]
+        reviewer: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+const CYCLE_CREATE_HELP: &str = "Create draft review cycles.\n\n\
+--file reads every [[review_cycle]] table of a TOML file, the way `rhythm schedule apply` \
+reads a policy file (config/policy.example.toml documents every key; the file may be the \
+policy file itself: its other tables are checked, not applied). Every problem is printed as \
+`review_cycle `NAME`: key: reason`, the command exits with code 2, and nothing is created. A \
+cycle whose name is taken is left as it is and reported as existing, so creating from the \
+same file again changes nothing.\n\n\
+--standard NAME makes one cycle for everyone with the standard form (craft and collaboration \
+rated 1 to 5 with described levels, strengths and growth in words), peers anonymous once 5 \
+have answered, and a week per phase from --from (default: today, UTC): nominations end a \
+week after it, then self-reviews, peer reviews, manager reviews and release a week apart. A \
+name that is taken is refused.\n\n\
+A draft changes nothing for anyone until `rhythm cycle start NAME`. Each creation is \
+written to the audit log.";
+
+const CYCLE_CREATE_EXAMPLES: &str = "Examples:\n  \
+rhythm cycle create --file cycles.toml --dry-run   check the file, show what would be created\n  \
+rhythm cycle create --file cycles.toml             create its cycles as drafts\n  \
+rhythm cycle create --standard \"2027 H1\" --from 2027-01-04";
+
+/// `rhythm cycle create`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["file", "standard"])))]
+pub struct CycleCreateArgs {
+    /// A TOML file of [[review_cycle]] tables (a policy file will do).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// One cycle named NAME for everyone, with the standard form and a week per phase.
+    #[arg(long, value_name = "NAME")]
+    pub standard: Option<String>,
+    /// With --standard: the week of nominations starts this day, YYYY-MM-DD [default: today,
+    /// UTC].
+    #[arg(long, value_name = "DATE", requires = "standard")]
+    pub from: Option<String>,
+    /// Check and show what would be created; create nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print {"dry_run", "review_cycles": [{"name", "outcome" (created, would create,
+    /// exists)}]}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `rhythm oneonone …`
@@ -361,7 +507,9 @@ pub enum ScheduleCommand {
     /// Make the schedules match a policy file: create what is new, update what changed,
     /// resume what was paused, pause what is no longer in the file (nothing is deleted).
     /// Its check-in templates are written too; templates no longer in the file are kept.
-    /// Prints the diff. See config/policy.example.toml for every key.
+    /// Its [[review_cycle]] tables are created as draft review cycles, once: a cycle whose
+    /// name is stored is left as it is. Prints the diff. See config/policy.example.toml for
+    /// every key.
     Apply {
         /// The policy file (TOML).
         #[arg(long, value_name = "FILE")]

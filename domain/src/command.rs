@@ -97,8 +97,9 @@ pub fn parse(command: &str, text: &str) -> Result<Command, String> {
             ),
             ["link", word] => link::parse(word).map(Command::Link),
             ["cycle" | "cycles", ..] => {
-                let rest = text.trim_start().splitn(2, char::is_whitespace).nth(1);
-                crate::reviews::hr_parse::command(rest.unwrap_or("")).map(Command::Cycle)
+                let rest = text.trim_start().split_once(char::is_whitespace);
+                crate::reviews::hr_parse::command(rest.map_or("", |(_, rest)| rest))
+                    .map(Command::Cycle)
             }
             ["link", ..] => Err(
                 "Give your work email, such as `/rhythm link ana@example.com`, or the code you \

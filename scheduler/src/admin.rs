@@ -1,7 +1,9 @@
 //! HR's changes to schedules: apply a policy file, add one schedule, pause, resume, delete.
 //!
 //! Each change is decided against a snapshot read inside the store's write transaction and
-//! written there with its audit entry, so two admins cannot interleave.
+//! written there with its audit entry, so two admins cannot interleave. A policy file's
+//! review cycles are created as drafts once that transaction has committed, each in its own
+//! audited write ([`create_cycles`]).
 
 use std::collections::HashSet;
 
@@ -9,9 +11,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rhythm_domain::oneonone::pairs::{PairChanges, plan_pairs};
 use rhythm_domain::ports::{
-    AuditEntry, Commit, Directory, OneOnOnes, ScheduleChange, SchedulePlan, ScheduleSnapshot,
-    Schedules, StoreError, StoredSchedule,
+    AuditEntry, Commit, CreateCycle, Directory, OneOnOnes, Reviews, ScheduleChange, SchedulePlan,
+    ScheduleSnapshot, Schedules, StoreError, StoredSchedule,
 };
+use rhythm_domain::reviews::cycle::CycleSpec;
 use rhythm_domain::schedule::{Policy, Schedule, ScheduleDoc, TemplateChanges};
 use serde::Serialize;
 use serde_json::json;
@@ -55,6 +58,28 @@ pub struct ApplyReport {
     pub coaching: bool,
     /// The file's `[[one_on_one]]` pairs set up or changed, and those that already matched.
     pub one_on_ones: PairChanges,
+    /// The file's `[[review_cycle]]` tables, in file order: each created as a draft, or
+    /// left as it is because a cycle of that name exists.
+    pub review_cycles: Vec<CycleOutcome>,
+}
+
+/// What applying one `[[review_cycle]]` did, or would do on a dry run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CycleOutcome {
+    /// The cycle's name.
+    pub name: String,
+    /// `created` (a new draft), `would create` (on a dry run) or `exists` (a cycle of that
+    /// name is stored; it is left as it is).
+    pub outcome: &'static str,
+}
+
+impl CycleOutcome {
+    /// Created as a draft.
+    pub const CREATED: &'static str = "created";
+    /// Would be created, on a dry run.
+    pub const WOULD_CREATE: &'static str = "would create";
+    /// Stored already, and left as it is.
+    pub const EXISTS: &'static str = "exists";
 }
 
 /// A changed schedule in a report.
@@ -90,8 +115,9 @@ fn audit(change: Change<'_>, action: &str, details: serde_json::Value) -> Option
 /// the file's holiday calendars, check-in templates (never deleting a template either) and
 /// 1:1 pairs (never cancelling a pair left out). Refused, with nothing written, if a
 /// check-in schedule names a template that does not exist or a pair names someone Rhythm
-/// does not know or who is not the report's manager.
-pub async fn apply_policy<S: Schedules + Directory + OneOnOnes>(
+/// does not know or who is not the report's manager. Once that is written, each review
+/// cycle of the file not stored yet is created as a draft ([`create_cycles`]).
+pub async fn apply_policy<S: Schedules + Directory + OneOnOnes + Reviews>(
     store: &S,
     policy: &Policy,
     change: Change<'_>,
@@ -116,7 +142,61 @@ pub async fn apply_policy<S: Schedules + Directory + OneOnOnes>(
         )
         .await?;
     outcome.map_err(AdminError::Refused)?;
+    report.review_cycles = create_cycles(
+        store,
+        &policy.review_cycles,
+        change.actor,
+        change.now,
+        commit,
+    )
+    .await?;
     Ok(report)
+}
+
+/// Creates each of `specs` as a draft cycle, audited as `review_cycle.create` by `actor`;
+/// a cycle whose name is stored already is left as it is. On a dry run, writes nothing and
+/// says what it would do.
+pub async fn create_cycles<S: Reviews>(
+    store: &S,
+    specs: &[CycleSpec],
+    actor: &str,
+    now: DateTime<Utc>,
+    commit: Commit,
+) -> Result<Vec<CycleOutcome>, StoreError> {
+    let mut outcomes = Vec::with_capacity(specs.len());
+    if specs.is_empty() {
+        return Ok(outcomes);
+    }
+    if commit == Commit::DryRun {
+        let stored: HashSet<String> = store
+            .cycles()
+            .await?
+            .into_iter()
+            .map(|cycle| cycle.spec.name)
+            .collect();
+        for spec in specs {
+            outcomes.push(CycleOutcome {
+                name: spec.name.clone(),
+                outcome: if stored.contains(&spec.name) {
+                    CycleOutcome::EXISTS
+                } else {
+                    CycleOutcome::WOULD_CREATE
+                },
+            });
+        }
+        return Ok(outcomes);
+    }
+    for spec in specs {
+        let outcome = match store.create_cycle(spec, actor, now).await? {
+            CreateCycle::Created(_) => CycleOutcome::CREATED,
+            CreateCycle::NameTaken(_) => CycleOutcome::EXISTS,
+        };
+        outcomes.push(CycleOutcome {
+            name: spec.name.clone(),
+            outcome,
+        });
+    }
+    Ok(outcomes)
 }
 
 fn plan_apply(
@@ -178,7 +258,12 @@ fn plan_apply(
             plan.changes.push(pause(stored, true, change));
         }
     }
-    plan.audit = audit(change, "schedule.apply", json!(report));
+    // Review cycles are created after this transaction, each with its own audit entry.
+    let mut details = json!(report);
+    if let Some(details) = details.as_object_mut() {
+        details.remove("review_cycles");
+    }
+    plan.audit = audit(change, "schedule.apply", details);
     Ok(plan)
 }
 

@@ -1,5 +1,6 @@
 //! One module per subcommand; [`execute`] loads the configuration and dispatches.
 
+mod cycle;
 mod doctor;
 mod goals;
 mod kudos;
@@ -35,6 +36,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Kudos(command) => kudos::execute(&config, command).await,
         Command::Goals(command) => goals::execute(&config, command).await,
         Command::Oneonone(command) => oneonone::execute(&config, command).await,
+        Command::Cycle(command) => cycle::execute(&config, command).await,
     }
 }
 

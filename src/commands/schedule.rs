@@ -12,7 +12,8 @@ use rhythm_domain::ports::{
 };
 use rhythm_domain::schedule::{FollowUpDoc, Policy, Recurrence, ScheduleDoc};
 use rhythm_scheduler::admin::{
-    Action, AdminError, ApplyReport, Change, Toggle, act_on, add_schedule, apply_policy, unknown,
+    Action, AdminError, ApplyReport, Change, CycleOutcome, Toggle, act_on, add_schedule,
+    apply_policy, unknown,
 };
 use rhythm_store::Store;
 use serde_json::json;
@@ -171,6 +172,7 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
     for pair in &report.one_on_ones.set {
         println!("{would}set 1:1s        {pair}");
     }
+    print_cycles(&report.review_cycles);
     let counts = format!(
         "{} created, {} updated, {} resumed, {} paused, {} unchanged",
         report.created.len(),
@@ -179,7 +181,8 @@ fn print_apply(report: &ApplyReport, file: &std::path::Path) {
         report.paused.len(),
         report.unchanged
     ) + &templates::counts(&report.templates)
-        + &pair_counts(&report.one_on_ones);
+        + &pair_counts(&report.one_on_ones)
+        + &cycle_counts(&report.review_cycles, report.dry_run);
     if report.dry_run {
         println!(
             "Dry run of {}: {counts}. Nothing was changed.",
@@ -199,6 +202,39 @@ fn pair_counts(pairs: &PairChanges) -> String {
         "; 1:1 pairs: {} set, {} unchanged",
         pairs.set.len(),
         pairs.unchanged
+    )
+}
+
+/// A line per `[[review_cycle]]`: created (or would be), or left as it is. `rhythm cycle
+/// create --file` prints the same.
+pub(super) fn print_cycles(cycles: &[CycleOutcome]) {
+    for cycle in cycles {
+        match cycle.outcome {
+            CycleOutcome::CREATED => println!(
+                "created review cycle  {} (draft: start it with rhythm cycle start {:?})",
+                cycle.name, cycle.name
+            ),
+            CycleOutcome::WOULD_CREATE => {
+                println!("would create review cycle  {} (as a draft)", cycle.name);
+            }
+            _ => println!("review cycle exists  {} (left as it is)", cycle.name),
+        }
+    }
+}
+
+/// `; review cycles: 1 created, 0 existing`, if the file has cycles.
+pub(super) fn cycle_counts(cycles: &[CycleOutcome], dry_run: bool) -> String {
+    if cycles.is_empty() {
+        return String::new();
+    }
+    let existing = cycles
+        .iter()
+        .filter(|c| c.outcome == CycleOutcome::EXISTS)
+        .count();
+    format!(
+        "; review cycles: {} {}, {existing} existing",
+        cycles.len() - existing,
+        if dry_run { "to create" } else { "created" }
     )
 }
 

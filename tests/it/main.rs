@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod config;
+mod cycle;
 mod goals;
 mod import;
 mod oneonone;

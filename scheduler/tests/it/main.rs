@@ -11,4 +11,5 @@ mod maintenance;
 mod pairs;
 mod planner;
 mod replicas;
+mod review_cycles;
 mod support;
