@@ -11,6 +11,8 @@ mod names;
 mod person;
 mod role;
 mod roster;
+#[cfg(test)]
+pub(crate) mod sample;
 mod timezone;
 
 pub use chat::{ChatIdentity, ChatUserId, Platform};

@@ -540,28 +540,9 @@ fn created(spec: &CycleSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::people::{DisplayName, Email, Timezone};
 
     fn person(id: i64, name: &str, role: Role, manager: Option<&str>) -> Person {
-        let at = chrono::DateTime::UNIX_EPOCH;
-        let email = |name: &str| Email::parse(&format!("{}@x.com", name.to_lowercase())).unwrap();
-        Person {
-            id: PersonId(id),
-            email: email(name),
-            name: DisplayName::parse(name).unwrap(),
-            timezone: Timezone::parse("UTC").unwrap(),
-            timezone_source: Default::default(),
-            role,
-            manager: manager.map(email),
-            teams: Vec::new(),
-            region: None,
-            active: true,
-            identities: Vec::new(),
-            quiet_hours: None,
-            out_of_office: Vec::new(),
-            created_at: at,
-            updated_at: at,
-        }
+        crate::people::sample::person(id, name, "UTC", role, manager)
     }
 
     fn spec() -> CycleSpec {

@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::people::{
-    ChatIdentity, ChatUserId, DisplayName, Email, Person, PersonId, Platform, Role, Timezone,
-};
+use crate::people::{ChatIdentity, ChatUserId, Person, PersonId, Platform, Role};
 use crate::ports::{Cycle, CycleId, Nomination, NominationStatus, Participant, Review, ReviewId};
 use crate::reviews::form::Reviewer;
 use crate::reviews::hr::standard;
@@ -22,29 +20,13 @@ fn utc(text: &str) -> DateTime<Utc> {
 }
 
 fn person(id: i64, name: &str, zone: &str, role: Role, manager: Option<&str>) -> Person {
-    let at = utc("2026-01-01T00:00:00Z");
-    let email = |name: &str| Email::parse(&format!("{}@x.com", name.to_lowercase())).unwrap();
-    Person {
-        id: PersonId(id),
-        email: email(name),
-        name: DisplayName::parse(name).unwrap(),
-        timezone: Timezone::parse(zone).unwrap(),
-        timezone_source: Default::default(),
-        role,
-        manager: manager.map(email),
-        teams: Vec::new(),
-        region: None,
-        active: true,
-        identities: vec![ChatIdentity {
-            platform: Platform::Slack,
-            workspace_id: None,
-            user_id: ChatUserId::parse(Platform::Slack, &format!("U{id:08}")).unwrap(),
-        }],
-        quiet_hours: None,
-        out_of_office: Vec::new(),
-        created_at: at,
-        updated_at: at,
-    }
+    let mut person = crate::people::sample::person(id, name, zone, role, manager);
+    person.identities = vec![ChatIdentity {
+        platform: Platform::Slack,
+        workspace_id: None,
+        user_id: ChatUserId::parse(Platform::Slack, &format!("U{id:08}")).unwrap(),
+    }];
+    person
 }
 
 fn review(id: i64, subject: i64, reviewer: i64, kind: Reviewer, state: ReviewState) -> Review {
